@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// pcpu-boot: emulates Linux's boot-time per-CPU memory setup (setup_per_cpu_areas).
+import PackageDescription
+
+let package = Package(
+    name: "pcpu-boot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pcpu-boot", targets: ["pcpu-boot"]),
+        .library(name: "PercpuBoot", targets: ["PercpuBoot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Kernel-flavoured helpers shared by every stage: checked arithmetic,
+        // printk number formats, the emulated kernel log.
+        .target(name: "KernelSupport"),
+        // mm/memblock.c
+        .target(name: "Memblock", dependencies: ["KernelSupport"]),
+        // Flattened device tree (DTB) reader.
+        .target(name: "DeviceTree", dependencies: ["KernelSupport"]),
+        // mm/percpu.c chunk metadata: pcpu_alloc_first_chunk, bitmap blocks and hints.
+        .target(name: "PercpuChunk", dependencies: ["KernelSupport"]),
+        // The boot pipeline: platform, firmware, NUMA, setup_per_cpu_areas, reports.
+        .target(name: "PercpuBoot", dependencies: [
+            "KernelSupport", "Memblock", "DeviceTree", "PercpuChunk",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The command line as a library, so tests can run it in-process.
+        .target(name: "PcpuBootCLI", dependencies: [
+            "PercpuBoot",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "pcpu-boot", dependencies: ["PcpuBootCLI"]),
+
+        .testTarget(name: "KernelSupportTests", dependencies: ["KernelSupport"]),
+        .testTarget(name: "MemblockTests", dependencies: ["Memblock", "KernelSupport"]),
+        .testTarget(name: "DeviceTreeTests", dependencies: ["DeviceTree"]),
+        .testTarget(name: "PercpuChunkTests", dependencies: ["PercpuChunk"]),
+        .testTarget(name: "PercpuBootTests", dependencies: ["PercpuBoot"]),
+        .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot"]),
+    ]
+)
