@@ -1,1 +1,3 @@
-print("pcpu-boot")
+import PcpuBootCLI
+
+PcpuBootCLI.main()

@@ -1,0 +1,183 @@
+import KernelSupport
+
+// The region-array algorithms of mm/memblock.c (v6.8): insert, merge, add_range, isolate, remove.
+// Each returns false where the kernel returns -ENOMEM (only when doubling the array fails).
+
+extension Memblock {
+    /// `memblock_insert_region()`: put a new region at `idx`, shifting the rest up
+    /// (the caller guarantees `cnt < max`).
+    mutating func insertRegion(_ type: MemblockTypeName, at idx: Int, base: UInt64, size: UInt64,
+                               nid: Int, flags: MemblockFlags) {
+        withArray(type) { $0.regions.insert(MemblockRegion(base: base, size: size, flags: flags, nid: nid), at: idx) }
+    }
+
+    /// `memblock_remove_region()`: drop region `r`. When the last one goes, ≤ 6.8 re-creates the
+    /// dummy entry (our empty array); 6.12 leaves cnt at 0 — the same empty list here.
+    mutating func removeRegion(_ type: MemblockTypeName, at r: Int) {
+        withArray(type) { $0.regions.remove(at: r) }
+    }
+
+    /// `memblock_merge_regions(type, start_rgn, end_rgn)`: join neighbours that touch and share
+    /// nid and flags. 6.4+ only walks from `start_rgn − 1` to `end_rgn`; 6.1 walked the whole
+    /// array. Both give the same result on a merged array; each version's walk is kept so an
+    /// unmerged starting state (e.g. a parsed dump) evolves exactly as in that kernel.
+    mutating func mergeRegions(_ type: MemblockTypeName, start startRgn: Int, end endRgn: Int) {
+        let wholeArray = profile.kernel == .v6_1
+        withArray(type) { array in
+            var i = wholeArray ? 0 : (startRgn > 0 ? startRgn - 1 : 0)
+            var end = wholeArray ? array.regions.count - 1 : Swift.min(endRgn, array.regions.count - 1)
+            while i < end {
+                let this = array.regions[i], next = array.regions[i + 1]
+                if this.base &+ this.size != next.base || this.nid != next.nid || this.flags != next.flags {
+                    i += 1
+                    continue
+                }
+                array.regions[i].size = this.size &+ next.size
+                array.regions.remove(at: i + 1)
+                end -= 1
+            }
+        }
+    }
+
+    /// `memblock_add_range(type, base, size, nid, flags)`: add `[base, base+size)` to `type`.
+    ///
+    /// Size is capped at PHYS_ADDR_MAX (`memblock_cap_size`), size 0 does nothing, an empty array
+    /// takes the range as its only region. Otherwise existing regions are never changed: only the
+    /// parts of the new range they do not cover are inserted (with the new nid/flags), then the
+    /// touched neighbourhood is merged. When the array might be too small (6.8: `cnt*2+1 > max`,
+    /// 6.1: `>=`) a counting pass runs first and the array is doubled until the new pieces fit.
+    mutating func addRange(_ type: MemblockTypeName, base obase: UInt64, size rawSize: UInt64, nid: Int,
+                           flags: MemblockFlags, log: inout KernelLog) throws(KernelPanic) -> Bool {
+        let size = Memblock.capSize(obase, rawSize)
+        let end = obase &+ size
+        if size == 0 { return true }
+
+        // Special case for an empty array (6.8: dummy entry; 6.12: cnt == 0).
+        if regions(type).isEmpty {
+            insertRegion(type, at: 0, base: obase, size: size, nid: nid, flags: flags)
+            return true
+        }
+
+        let cnt = count(type)
+        var insert: Bool
+        switch profile.kernel {
+        case .v6_1: insert = cnt * 2 + 1 < capacity(type)
+        case .v6_8, .v6_12: insert = cnt * 2 + 1 <= capacity(type)
+        }
+
+        while true {
+            var base = obase
+            var nrNew = 0
+            var startRgn = -1, endRgn = 0
+            var idx = 0
+            while idx < regions(type).count {
+                let rgn = regions(type)[idx]
+                let rbase = rgn.base, rend = rgn.base &+ rgn.size
+                if rbase >= end { break }
+                if rend <= base { idx += 1; continue }
+                // @rgn overlaps. If it separates the lower part of the new area, insert that portion.
+                if rbase > base {
+                    // (The kernel WARN_ONs here when nid or flags differ; the splat has no nameable text.)
+                    nrNew += 1
+                    if insert {
+                        if startRgn == -1 { startRgn = idx }
+                        endRgn = idx + 1
+                        insertRegion(type, at: idx, base: base, size: rbase - base, nid: nid, flags: flags)
+                        idx += 1
+                    }
+                }
+                // The area below @rend is dealt with, forget about it.
+                base = Swift.min(rend, end)
+                idx += 1
+            }
+            // Insert the remaining portion.
+            if base < end {
+                nrNew += 1
+                if insert {
+                    if startRgn == -1 { startRgn = idx }
+                    endRgn = idx + 1
+                    insertRegion(type, at: idx, base: base, size: end - base, nid: nid, flags: flags)
+                }
+            }
+            if nrNew == 0 { return true }
+            if insert {
+                mergeRegions(type, start: startRgn, end: endRgn)
+                return true
+            }
+            // First round: make room, then repeat for the actual insertions.
+            while count(type) + nrNew > capacity(type) {
+                if try !doubleArray(type, newAreaStart: obase, newAreaSize: size, log: &log) { return false }
+            }
+            insert = true
+        }
+    }
+
+    /// `memblock_isolate_range()`: split the regions straddling `base` or `base + size` so that the
+    /// range is covered by whole regions; returns their index range `start ..< end` (empty when
+    /// nothing overlaps), or nil when the array could not be grown (-ENOMEM).
+    mutating func isolateRange(_ type: MemblockTypeName, base: UInt64, size rawSize: UInt64,
+                               log: inout KernelLog) throws(KernelPanic) -> Range<Int>? {
+        let size = Memblock.capSize(base, rawSize)
+        let end = base &+ size
+        var startRgn = 0, endRgn = 0
+        if size == 0 { return 0 ..< 0 }
+
+        // We'll create at most two more regions.
+        while count(type) + 2 > capacity(type) {
+            if try !doubleArray(type, newAreaStart: base, newAreaSize: size, log: &log) { return nil }
+        }
+
+        var idx = 0
+        while idx < regions(type).count {
+            let rgn = regions(type)[idx]
+            let rbase = rgn.base, rend = rgn.base &+ rgn.size
+            if rbase >= end { break }
+            if rend <= base { idx += 1; continue }
+            if rbase < base {
+                // @rgn intersects from below. Split and continue to process the next region —
+                // the new top half.
+                withArray(type) { a in
+                    a.regions[idx].base = base
+                    a.regions[idx].size -= base - rbase
+                }
+                insertRegion(type, at: idx, base: rbase, size: base - rbase, nid: rgn.nid, flags: rgn.flags)
+            } else if rend > end {
+                // @rgn intersects from above. Split and redo the current region — the new bottom half.
+                withArray(type) { a in
+                    a.regions[idx].base = end
+                    a.regions[idx].size -= end - rbase
+                }
+                insertRegion(type, at: idx, base: rbase, size: end - rbase, nid: rgn.nid, flags: rgn.flags)
+                idx -= 1
+            } else {
+                // @rgn is fully contained, record it.
+                if endRgn == 0 { startRgn = idx }
+                endRgn = idx + 1
+            }
+            idx += 1
+        }
+        return startRgn ..< Swift.max(startRgn, endRgn)
+    }
+
+    /// `memblock_remove_range()`: isolate, then delete the isolated regions from the top down.
+    mutating func removeRange(_ type: MemblockTypeName, base: UInt64, size: UInt64,
+                              log: inout KernelLog) throws(KernelPanic) -> Bool {
+        guard let range = try isolateRange(type, base: base, size: size, log: &log) else { return false }
+        for i in range.reversed() { removeRegion(type, at: i) }
+        return true
+    }
+
+    /// `memblock_setclr_flag(type, base, size, set, flag)` (6.8 takes the type since RSRV_NOINIT;
+    /// 6.1 always used memory): isolate, set or clear the flag, merge the touched range.
+    mutating func setClearFlag(_ type: MemblockTypeName, base: UInt64, size: UInt64, set: Bool,
+                               flag: MemblockFlags, log: inout KernelLog) throws(KernelPanic) -> Bool {
+        guard let range = try isolateRange(type, base: base, size: size, log: &log) else { return false }
+        withArray(type) { a in
+            for i in range {
+                if set { a.regions[i].flags.formUnion(flag) } else { a.regions[i].flags.subtract(flag) }
+            }
+        }
+        mergeRegions(type, start: range.lowerBound, end: range.upperBound)
+        return true
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import PercpuBoot
+
+/// `pcpu-boot [boot] [PLATFORM]`: emulate one boot and report it.
+struct BootCommand: OutputCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "boot",
+        abstract: "Emulate one boot of a platform and report its per-CPU setup.",
+        discussion: """
+        PLATFORM is a YAML platform file or a bundled platform's name (`pcpu-boot list`). Without it,
+        --dtb and --arch describe the machine. Flags override what the platform file says.
+        """)
+
+    @OptionGroup var machine: MachineOptions
+
+    @Option(help: ArgumentHelp("Output: text (the full report), dmesg (only the emulated kernel log), json, or svg.",
+                               valueName: "text|dmesg|json|svg"))
+    var format: String = "text"
+
+    @Flag(name: .customLong("pr-debug"), help: "Also print pr_debug lines (as with dynamic debug on).")
+    var prDebug = false
+
+    func execute() -> CommandOutput {
+        guard let format = ReportFormat(rawValue: format) else {
+            return .inputError(unknownValue("--format", format, ReportFormat.allCases.map(\.rawValue)))
+        }
+        let prepared: PreparedBoot
+        switch machine.prepare() {
+        case .success(let p): prepared = p
+        case .failure(let output): return output
+        }
+        let result: BootResult
+        do {
+            result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog)
+        } catch {
+            return .inputError(error.description)
+        }
+        let status: Int32 = result.outcome == .booted ? 0 : 1
+        do {
+            return CommandOutput(stdout: try Reports.render(result, format: format, dynamicDebug: prDebug), status: status)
+        } catch {
+            return CommandOutput(stderr: "pcpu-boot: error: cannot render the report: \(error)\n", status: 2)
+        }
+    }
+}
+
+/// The report formats of `boot`.
+enum ReportFormat: String, CaseIterable {
+    case text, dmesg, json, svg
+}
+
+enum Reports {
+    static func render(_ result: BootResult, format: ReportFormat, dynamicDebug: Bool) throws -> String {
+        switch format {
+        case .dmesg: DmesgReport.render(result, dynamicDebug: dynamicDebug)
+        case .json: try JSONReport.render(result)
+        case .text: TextReport.render(result, dynamicDebug: dynamicDebug)
+        case .svg: SVGReport.render(result)
+        }
+    }
+}
+
+/// "unknown value 'x' for --flag; expected a, b or c; did you mean 'y'?"
+func unknownValue(_ flag: String, _ value: String, _ choices: [String]) -> String {
+    var message = "unknown value '\(value)' for \(flag); expected "
+    message += choices.count > 1 ? choices.dropLast().joined(separator: ", ") + " or " + choices.last! : choices.joined()
+    if let guess = didYouMean(value, among: choices) { message += "; did you mean '\(guess)'?" }
+    return message
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import PercpuBoot
+
+/// `pcpu-boot check LOG`: replay a real boot log and report every line that differs.
+struct CheckCommand: OutputCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Replay a real memblock=debug boot log and report every per-CPU line that differs.",
+        discussion: """
+        Reads the log's command line, kernel version and static per-CPU size, boots the machine
+        (from --dtb, or a platform file given with --platform) with memblock started from the log's
+        MEMBLOCK configuration dump, and compares the percpu:/pcpu-alloc: lines and the memblock
+        trace of the per-CPU setup. Exit status 0 when everything matches, 1 when something differs.
+        """)
+
+    @Argument(help: ArgumentHelp("A real boot log (serial console or dmesg) taken with memblock=debug.", valueName: "log"))
+    var logPath: String
+
+    @Option(help: ArgumentHelp("The machine's flattened device tree.", valueName: "file"))
+    var dtb: String?
+
+    @Option(help: ArgumentHelp("A platform file or bundled name describing the machine instead of --dtb.", valueName: "platform"))
+    var platform: String?
+
+    @Option(name: .customLong("nr-cpus"), help: ArgumentHelp("CONFIG_NR_CPUS of the kernel that booted (default: the architecture's).", valueName: "n"))
+    var nrCPUs: String?
+
+    @Option(help: ArgumentHelp("Kernel profile of the kernel that booted (default: from the log's 'Linux version', else 6.8).",
+                               valueName: "5.10|6.1|6.8|6.12"))
+    var kernel: String?
+
+    func execute() -> CommandOutput {
+        guard let data = FileManager.default.contents(atPath: logPath) else {
+            return .inputError("\(logPath): cannot read the boot log")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let real = RealBootLog(text: text)
+        guard let arch = real.architecture else {
+            return .inputError("\(logPath): cannot tell the architecture from the log (no 'Booting Linux on physical CPU' or x86 lines)")
+        }
+        guard let staticSize = real.staticSize else {
+            return .inputError("\(logPath): the log has no 'percpu:' line with the static size")
+        }
+        var options = try! MachineOptions.parse([])
+        options.platform = platform
+        options.dtb = dtb
+        options.arch = arch.rawValue
+        options.kernel = kernel ?? (real.kernelVersion ?? .v6_8).rawValue
+        options.staticSize = String(staticSize)
+        options.nrCPUs = nrCPUs
+        options.cmdline = real.commandLine ?? ""
+        options.memblockFrom = logPath
+        let prepared: PreparedBoot
+        switch options.prepare() {
+        case .success(let p): prepared = p
+        case .failure(let output): return output
+        }
+        let result: BootResult
+        do { result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog) } catch {
+            return .inputError(error.description)
+        }
+        let emulated = result.log.texts()
+        var out = ""
+        var differences = 0
+        for (title, realLines, emulatedLines) in [
+            ("per-CPU lines", real.percpuLines, RealBootLog.percpuLines(emulated)),
+            ("memblock trace of the per-CPU setup", real.percpuMemblockTrace, RealBootLog.percpuMemblockTrace(emulated)),
+        ] {
+            let diff = LineDiff.compare(expected: realLines, actual: emulatedLines)
+            differences += diff.count
+            out += "\(title): \(realLines.count) real, \(emulatedLines.count) emulated, \(diff.isEmpty ? "identical" : "\(diff.count) differ")\n"
+            for d in diff { out += d + "\n" }
+        }
+        return CommandOutput(stdout: out, status: differences == 0 ? 0 : 1)
+    }
+}
+
+/// Line-by-line comparison that names each differing line.
+enum LineDiff {
+    static func compare(expected: [String], actual: [String]) -> [String] {
+        var out: [String] = []
+        for i in 0..<max(expected.count, actual.count) {
+            let e = i < expected.count ? expected[i] : nil
+            let a = i < actual.count ? actual[i] : nil
+            if e != a {
+                out.append("  line \(i + 1):")
+                out.append("    real:     " + (e.map { "\"\($0)\"" } ?? "(none)"))
+                out.append("    emulated: " + (a.map { "\"\($0)\"" } ?? "(none)"))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import PercpuBoot
+
+/// The options that describe the machine and kernel, shared by `boot`, `compare` and `check`.
+struct MachineOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("A platform YAML file, or a bundled platform's name (see `pcpu-boot list`).",
+                                 valueName: "platform"))
+    var platform: String?
+
+    @Option(help: ArgumentHelp("Firmware from a flattened device tree blob.", valueName: "file"))
+    var dtb: String?
+
+    @Option(help: ArgumentHelp("Architecture, when no platform file names it.", valueName: "arm64|riscv64|x86_64"))
+    var arch: String?
+
+    @Option(help: ArgumentHelp("Kernel profile (default 6.8).", valueName: "5.10|6.1|6.8|6.12"))
+    var kernel: String?
+
+    @Option(name: .customLong("static-size"),
+            help: ArgumentHelp("Size of the static per-CPU section (__per_cpu_end - __per_cpu_start); 87272, 0x154e8, 85K.",
+                               valueName: "bytes"))
+    var staticSize: String?
+
+    @Option(name: .customLong("nr-cpus"), help: ArgumentHelp("CONFIG_NR_CPUS.", valueName: "n"))
+    var nrCPUs: String?
+
+    @Option(help: ArgumentHelp("Kernel command line (replaces the platform's): percpu_alloc=, numa=off, memblock=debug, nr_cpus=, ...",
+                               valueName: "text"))
+    var cmdline: String?
+
+    @Option(name: .customLong("memblock-from"),
+            help: ArgumentHelp("Start memblock from the MEMBLOCK configuration dump of a real memblock=debug boot log.",
+                               valueName: "log"))
+    var memblockFrom: String?
+
+    /// Builds the platform the options describe, or the diagnostic (status 2).
+    func prepare() -> Result<PreparedBoot, CommandOutput> {
+        do throws(CLIInputError) {
+            return .success(try prepareThrowing())
+        } catch {
+            return .failure(CommandOutput.inputError(error.message))
+        }
+    }
+
+    private func prepareThrowing() throws(CLIInputError) -> PreparedBoot {
+        var platform: Platform
+        let archValue = try arch.map { (value) throws(CLIInputError) -> Architecture in
+            guard let a = Architecture(rawValue: value) else {
+                throw CLIInputError(unknownValue("--arch", value, Architecture.allCases.map(\.rawValue)))
+            }
+            return a
+        }
+        let kernelValue = try kernel.map { (value) throws(CLIInputError) -> KernelVersion in
+            guard let k = KernelVersion(rawValue: value) else {
+                throw CLIInputError(unknownValue("--kernel", value, KernelVersion.allCases.map(\.rawValue)))
+            }
+            return k
+        }
+        let dtbFirmware = try dtb.map { (path) throws(CLIInputError) -> DeviceTreeFirmware in
+            do throws(InputError) { return try DeviceTreeBlob.load(path: path) } catch { throw CLIInputError(error.description) }
+        }
+        if let name = platform_ {
+            let path = try PlatformResolver.resolve(name)
+            do throws(InputError) {
+                platform = try PlatformLoader.load(path: path, dtbLoader: DeviceTreeBlob.load(path:))
+            } catch {
+                throw CLIInputError(error.description)
+            }
+            if let archValue, archValue != platform.arch {
+                platform.arch = archValue
+            }
+        } else {
+            guard let dtbFirmware else {
+                throw CLIInputError("no platform given: name a platform file or bundled platform (pcpu-boot list), or give --dtb and --arch")
+            }
+            guard let archValue else { throw CLIInputError("--dtb needs --arch (arm64, riscv64 or x86_64)") }
+            guard staticSize != nil else {
+                throw CLIInputError("--dtb needs --static-size: the kernel's __per_cpu_end - __per_cpu_start (e.g. 87272 for Debian's 6.1 arm64 kernel; see `nm vmlinux | grep __per_cpu_`)")
+            }
+            platform = Platform(name: URL(fileURLWithPath: dtb!).deletingPathExtension().lastPathComponent,
+                                arch: archValue, config: .defaults(for: archValue), staticSize: 0,
+                                firmware: .deviceTree(dtbFirmware))
+        }
+        if let dtbFirmware { platform.firmware = .deviceTree(dtbFirmware) }
+        if let kernelValue { platform.kernel = kernelValue }
+        if let staticSize {
+            guard let value = PlatformLoader.parseNumber(staticSize), value > 0, value < 1 << 30 else {
+                throw CLIInputError("invalid --static-size '\(staticSize)'; expected a size between 1 and 1G, like 87272, 0x154e8 or 85K")
+            }
+            platform.staticSize = value
+        }
+        if let nrCPUs {
+            guard let value = PlatformLoader.parseNumber(nrCPUs), value >= 1, value <= 65536 else {
+                throw CLIInputError("invalid --nr-cpus '\(nrCPUs)'; expected a number from 1 to 65536")
+            }
+            platform.config.nrCpus = Int(value)
+        }
+        if let cmdline { platform.cmdline = cmdline }
+        var memblockLog: Boot.MemblockLog?
+        if let logPath = memblockFrom ?? platform.memblock.fromLog {
+            guard let data = FileManager.default.contents(atPath: logPath) else {
+                throw CLIInputError("\(logPath): cannot read the boot log")
+            }
+            memblockLog = Boot.MemblockLog(text: String(decoding: data, as: UTF8.self), fileName: logPath)
+        }
+        return PreparedBoot(platform: platform, memblockLog: memblockLog)
+    }
+
+    private var platform_: String? { platform }
+}
+
+/// A platform ready to boot.
+struct PreparedBoot {
+    var platform: Platform
+    var memblockLog: Boot.MemblockLog?
+}
+
+/// A bad flag or file, reported with status 2.
+struct CLIInputError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}

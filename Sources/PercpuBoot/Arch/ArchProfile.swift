@@ -1,0 +1,127 @@
+import KernelSupport
+
+/// An architecture + kernel version's constants that per-CPU setup uses.
+///
+/// Built once per boot from the platform and the parsed command line; every
+/// later stage reads it and nothing changes it.
+public struct ArchProfile: Equatable, Sendable, Codable {
+    public var arch: Architecture
+    public var kernel: KernelVersion
+    public var config: KernelConfig
+    /// PAGE_SHIFT.
+    public var pageShift: Int
+    /// SMP_CACHE_BYTES (L1_CACHE_BYTES: 64 on arm64, riscv64 and x86_64).
+    public var smpCacheBytes: UInt64
+    /// The paging mode that actually runs (riscv64/x86_64, after `no4lvl`/`no5lvl`).
+    public var pagingMode: PagingMode?
+    /// The kernel's virtual layout.
+    public var layout: VmallocLayout
+    /// The per-CPU constants of this kernel (percpu.h).
+    public var percpu: PercpuConstants
+    /// `roundup(sizeof(pg_data_t), SMP_CACHE_BYTES)`: the NODE_DATA allocation.
+    /// 0x2c80 on Debian's 6.1 arm64 build (its log: `NODE_DATA [mem 0x7fffd380-0x7fffffff]`);
+    /// config dependent, and only moves later allocations.
+    public var pgDataSize: UInt64
+    /// `_end - _text` of the kernel image, for where arm64's early vmalloc areas
+    /// start. Debian's 6.1 arm64 image: `_text` at 0x40200000, `_end` at 0x4220b000
+    /// (its memblock dump reserves [0x40210000-0x4220afff] from `_stext`), so 0x200b000.
+    /// Affects only the page first chunk's virtual address and whether its page
+    /// tables need new PTE pages.
+    public var kernelImageSize: UInt64 = 0x200b000
+
+    public var pageSize: UInt64 { config.pageSize }
+
+    /// Builds the profile. `pageSize` must be 4K, 16K or 64K (validated by the loader).
+    public init(arch: Architecture, kernel: KernelVersion, config: KernelConfig, cmdline: KernelCommandLine) {
+        self.arch = arch
+        self.kernel = kernel
+        self.config = config
+        self.pageShift = fls(config.pageSize) - 1
+        self.smpCacheBytes = 64
+        self.pgDataSize = arch == .x86_64 ? 0x5000 : 0x2c80
+        self.percpu = PercpuConstants(kernel: kernel, config: config)
+        switch arch {
+        case .arm64:
+            pagingMode = nil
+            layout = config.mmu ? .arm64(vaBits: config.vaBits ?? 48, pageShift: pageShift, kernel: kernel) : .noMMU
+        case .riscv64:
+            // arch/riscv/mm/init.c set_satp_mode(): Sv57 unless `no5lvl`, Sv48 unless `no4lvl`,
+            // never more than the hardware (the platform's paging) supports.
+            var mode = config.pagingMode ?? .sv57
+            if cmdline.no4lvl { mode = .sv39 } else if cmdline.no5lvl && mode == .sv57 { mode = .sv48 }
+            pagingMode = mode
+            layout = config.mmu ? .riscv64(mode: mode, kernel: kernel) : .noMMU
+        case .x86_64:
+            // arch/x86/kernel/head64.c check_la57_support(): `no5lvl` keeps 4-level paging.
+            var mode = config.pagingMode ?? .level4
+            if cmdline.no5lvl { mode = .level4 }
+            pagingMode = mode
+            layout = .x86_64(mode: mode, kmsan: config.kmsan)
+        }
+    }
+
+    /// `VMALLOC_TOTAL`.
+    public var vmallocTotal: UInt64 { layout.vmallocTotal }
+
+    /// The physical address the linear map starts at, given memblock's DRAM start:
+    /// arm64 `memstart_addr` = DRAM start rounded down to ARM64_MEMSTART_ALIGN
+    /// (1 GiB for 4K and 16K pages, 512 MiB for 64K); riscv64 `phys_ram_base`
+    /// (the DRAM start); x86_64 0.
+    public func linearMapPhysBase(dramStart: UInt64) -> UInt64 {
+        switch arch {
+        case .arm64:
+            let align: UInt64 = pageShift == 16 ? 512 << 20 : 1 << 30
+            return dramStart.roundedDown(to: align)
+        case .riscv64: return dramStart
+        case .x86_64: return 0
+        }
+    }
+
+    /// `__pa(MAX_DMA_ADDRESS)`: the goal `pcpu_fc_alloc` passes as the lowest address.
+    /// arm64 and riscv64 use the generic `MAX_DMA_ADDRESS = PAGE_OFFSET` (the start of
+    /// the linear map); x86_64 `__va(16 MiB)`.
+    public func perCPUAllocationGoal(dramStart: UInt64) -> UInt64 {
+        arch == .x86_64 ? 0x100_0000 : linearMapPhysBase(dramStart: dramStart)
+    }
+
+    /// `__va(phys)` in the linear map; nil on nommu (identity) or wrap-around.
+    public func linearVirtual(_ phys: UInt64, dramStart: UInt64) -> UInt64 {
+        guard config.mmu else { return phys }
+        return phys &- linearMapPhysBase(dramStart: dramStart) &+ layout.pageOffset
+    }
+}
+
+/// The constants of `include/linux/percpu.h` for one kernel and configuration (KERNEL-SPEC §1).
+public struct PercpuConstants: Equatable, Sendable, Codable {
+    /// PERCPU_MODULE_RESERVE.
+    public var moduleReserve: UInt64
+    /// PERCPU_DYNAMIC_SIZE_SHIFT (10 before 6.6).
+    public var dynamicSizeShift: Int
+    /// PERCPU_DYNAMIC_EARLY_SIZE.
+    public var dynamicEarlySize: UInt64
+    /// PERCPU_DYNAMIC_RESERVE (64-bit).
+    public var dynamicReserve: UInt64
+    /// PCPU_MIN_UNIT_SIZE = PFN_ALIGN(32 KiB).
+    public var minUnitSize: UInt64
+    /// PCPU_MIN_ALLOC_SIZE.
+    public var minAllocSize: UInt64 = 4
+
+    public init(kernel: KernelVersion, config: KernelConfig) {
+        let modules = config.modules
+        moduleReserve = !modules ? 0 : (kernel >= .v6_12 && config.memAllocProfiling ? 8 << 13 : 8 << 10)
+        switch kernel {
+        case .v5_10, .v6_1:
+            dynamicSizeShift = 10
+            dynamicEarlySize = 12 << 10
+        case .v6_8:
+            dynamicSizeShift = config.randomKmallocCaches ? 12 : 10
+            dynamicEarlySize = 20 << UInt64(dynamicSizeShift)
+        case .v6_12:
+            dynamicSizeShift = config.randomKmallocCaches ? (config.lockdep && config.pageSize != 4096 ? 13 : 12) : 10
+            dynamicEarlySize = 20 << UInt64(dynamicSizeShift)
+        }
+        dynamicReserve = 28 << UInt64(dynamicSizeShift)
+        let min: UInt64 = 32 << 10
+        minUnitSize = min % config.pageSize == 0 ? min : config.pageSize
+    }
+}

@@ -1,0 +1,127 @@
+import KernelSupport
+import Memblock
+
+/// The pipeline: platform → memblock → NUMA init → CPU enumeration →
+/// `setup_per_cpu_areas` → first chunk. Pure: no I/O; a real log to start
+/// memblock from is passed in as text.
+public enum Boot {
+    /// A real boot log to start memblock from (`--memblock-from`).
+    public struct MemblockLog: Sendable {
+        public var text: String
+        public var fileName: String
+        public init(text: String, fileName: String) {
+            self.text = text
+            self.fileName = fileName
+        }
+    }
+
+    /// Runs one emulated boot. Throws only for input the emulator cannot use
+    /// (a log that does not replay, arithmetic that does not fit); everything
+    /// the kernel would do, panics included, is in the result.
+    public static func run(_ platform: Platform, memblockLog: MemblockLog? = nil) throws(BootError) -> BootResult {
+        let cmdline = KernelCommandLine(platform.cmdline)
+        let profile = ArchProfile(arch: platform.arch, kernel: platform.kernel, config: platform.config, cmdline: cmdline)
+        var log = KernelLog()
+        for key in cmdline.malformed { log.print(.warning, "", "Malformed early option '\(key)'") }
+        let choice = PercpuContext.chosenFirstChunk(cmdline, config: profile.config, log: &log)
+
+        var memblock = try initialMemblock(platform, profile: profile, cmdline: cmdline, log: &log)
+        var result = BootResult(platform: platform, profile: profile, cmdline: cmdline, log: log, outcome: .booted,
+                                topology: nil, firstChunkKind: nil, embedFailure: nil, allocInfo: nil, maxDistance: nil,
+                                baseAddr: nil, groupPhys: [], unitPagesPhys: [], setup: nil, cpus: [],
+                                memblockMemory: [], memblockReserved: [])
+        do {
+            let topology = try NUMAInit.run(platform, profile: profile, cmdline: cmdline, memblock: &memblock, log: &log)
+            result.topology = topology
+            if let memblockLog {
+                // The log's dump was taken after NUMA init: continue from there.
+                memblock = try replay(memblockLog, profile: profile, debug: cmdline.memblockDebug, log: &log)
+            } else if cmdline.memblockDebug {
+                memblock.dump(log: &log)
+            }
+            var context = PercpuContext(memblock: memblock, log: log, profile: profile, topology: topology,
+                                        staticSize: platform.staticSize, dramStart: memblock.startOfDRAM)
+            let outcome: PercpuOutcome
+            do {
+                if !profile.config.smp {
+                    outcome = try context.setupPerCpuAreasUP()
+                } else if profile.config.numa && profile.config.mmu {
+                    outcome = try context.setupPerCpuAreasArchNUMA(choice: choice)
+                } else {
+                    outcome = try context.setupPerCpuAreasGeneric()
+                }
+            } catch {
+                memblock = context.memblock
+                log = context.log
+                switch error {
+                case .panic(let panic): throw panic
+                case .input(let input): throw BootError.emulation(input.description)
+                }
+            }
+            memblock = context.memblock
+            log = context.log
+            result.firstChunkKind = outcome.kind
+            result.embedFailure = outcome.embedFailure
+            result.allocInfo = outcome.placed?.ai
+            result.maxDistance = outcome.placed?.maxDistance
+            result.baseAddr = outcome.placed?.baseAddr
+            result.groupPhys = outcome.placed?.groupPhys ?? []
+            result.unitPagesPhys = outcome.placed?.unitPagesPhys ?? []
+            result.setup = outcome.setup
+            result.cpus = perCPUAreas(outcome, topology: topology, profile: profile)
+        } catch let panic as KernelPanic {
+            log.print(.emerg, "", panic.description)
+            result.outcome = .panicked(panic.message)
+        } catch let error as BootError {
+            throw error
+        } catch {
+            throw BootError.emulation("\(error)")
+        }
+        result.log = log
+        result.memblockMemory = memblock.memory
+        result.memblockReserved = memblock.reserved
+        return result
+    }
+
+    /// The `__per_cpu_offset[]` rows: `delta + pcpu_unit_offsets[cpu]` for every possible CPU.
+    static func perCPUAreas(_ outcome: PercpuOutcome, topology: Topology, profile: ArchProfile) -> [PerCPUArea] {
+        guard let placed = outcome.placed, let setup = outcome.setup else { return [] }
+        let ai = placed.ai
+        var groupOfUnit: [Int] = []
+        var unitIndexInGroup: [Int] = []
+        for (g, group) in ai.groups.enumerated() {
+            groupOfUnit.append(contentsOf: repeatElement(g, count: group.nrUnits))
+            unitIndexInGroup.append(contentsOf: 0..<group.nrUnits)
+        }
+        return topology.possibleCPUs.compactMap { cpu -> PerCPUArea? in
+            guard cpu < setup.unitMap.count, let unit = setup.unitMap[cpu], let offset = setup.unitOffsets[cpu],
+                  unit < groupOfUnit.count else { return nil }
+            let group = groupOfUnit[unit]
+            var physical: UInt64?
+            if !placed.groupPhys.isEmpty, group < placed.groupPhys.count {
+                physical = placed.groupPhys[group] &+ UInt64(unitIndexInGroup[unit]) &* ai.unitSize
+            } else if unit < placed.unitPagesPhys.count {
+                physical = placed.unitPagesPhys[unit].first
+            }
+            let address = setup.baseAddr &+ offset
+            return PerCPUArea(cpu: cpu, node: topology.node(ofCPU: cpu), group: group, unit: unit, unitOffset: offset,
+                              address: address, perCPUOffset: profile.arch == .x86_64 ? address : nil,
+                              physical: physical)
+        }
+    }
+}
+
+/// Input the emulator could not use.
+public enum BootError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A real log given to start memblock from did not parse or replay.
+    case memblockLog(String)
+    /// A value the emulator cannot represent (e.g. an overflowing size).
+    case emulation(String)
+
+    public var description: String {
+        switch self {
+        case .memblockLog(let message): message
+        case .emulation(let message): "cannot emulate: \(message)"
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// A real kernel's console log (`dmesg` or a serial capture), read for the
+/// facts `check` needs and for comparing the emulator's lines with it.
+public struct RealBootLog: Sendable {
+    /// Every line with its `[    0.000000] ` timestamp removed.
+    public var lines: [String]
+
+    public init(text: String) {
+        lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .map { RealBootLog.stripTimestamp(String($0)) }
+    }
+
+    /// Removes everything up to and including the first `[ seconds.micros] `
+    /// timestamp (serial captures can carry firmware noise before it), a
+    /// `<level>` prefix, and a trailing carriage return.
+    static func stripTimestamp(_ line: String) -> String {
+        var s = Substring(line)
+        while s.hasSuffix("\r") { s = s.dropLast() }
+        if let match = s.firstMatch(of: /\[\s*\d+\.\d+\] ?/) {
+            s = s[match.range.upperBound...]
+        } else if s.hasPrefix("<"), let close = s.firstIndex(of: ">"), s.distance(from: s.startIndex, to: close) <= 3 {
+            s = s[s.index(after: close)...]
+        }
+        return String(s)
+    }
+
+    /// The `percpu:` and `pcpu-alloc:` lines (and the arch fallback warnings), in order.
+    public var percpuLines: [String] { RealBootLog.percpuLines(lines) }
+
+    public static func percpuLines(_ lines: [String]) -> [String] {
+        lines.filter {
+            $0.hasPrefix("percpu: ") || $0.hasPrefix("pcpu-alloc: ")
+                || $0.contains("PERCPU: ") || $0.hasPrefix("setup_percpu: ")
+        }
+    }
+
+    /// The memblock trace of the per-CPU setup: from the first memblock call
+    /// whose caller starts with `pcpu_` up to the `percpu:` line that reports the
+    /// first chunk, with `+0xOFF/0xLEN` caller suffixes removed.
+    public var percpuMemblockTrace: [String] { RealBootLog.percpuMemblockTrace(lines) }
+
+    public static func percpuMemblockTrace(_ lines: [String]) -> [String] {
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("memblock_") && callerOf($0).hasPrefix("pcpu_") }) else {
+            return []
+        }
+        var trace: [String] = []
+        for line in lines[start...] {
+            if line.hasPrefix("percpu: Embedded") || line.contains(" pages/cpu s") { break }
+            if line.hasPrefix("memblock_") { trace.append(stripCallerOffset(line)) }
+        }
+        return trace
+    }
+
+    /// The last word of a memblock trace line, without its offset suffix.
+    static func callerOf(_ line: String) -> String {
+        guard let last = line.split(separator: " ").last else { return "" }
+        return String(last.split(separator: "+").first ?? last)
+    }
+
+    /// `... caller+0x120/0x19c` → `... caller`.
+    public static func stripCallerOffset(_ line: String) -> String {
+        guard let space = line.lastIndex(of: " ") else { return line }
+        let last = line[line.index(after: space)...]
+        guard let plus = last.firstIndex(of: "+"), last[plus...].hasPrefix("+0x") else { return line }
+        return String(line[..<plus])
+    }
+
+    /// The text after `Kernel command line: `.
+    public var commandLine: String? {
+        lines.first { $0.hasPrefix("Kernel command line: ") }.map { String($0.dropFirst("Kernel command line: ".count)) }
+    }
+
+    /// `s87272` of the first per-CPU line: the static per-CPU size.
+    public var staticSize: UInt64? {
+        for line in percpuLines where line.hasPrefix("percpu: ") {
+            if let range = line.range(of: " s"), let value = UInt64(line[range.upperBound...].prefix { $0.isNumber }) {
+                return value
+            }
+        }
+        return nil
+    }
+
+    /// The kernel profile nearest to `Linux version X.Y…`.
+    public var kernelVersion: KernelVersion? {
+        guard let line = lines.first(where: { $0.hasPrefix("Linux version ") }) else { return nil }
+        let version = line.dropFirst("Linux version ".count).prefix { $0 != " " }
+        let parts = version.split(separator: ".").prefix(2).compactMap { Int($0.prefix { $0.isNumber }) }
+        guard parts.count == 2 else { return nil }
+        let number = parts[0] * 100 + parts[1]
+        return KernelVersion.allCases.last { v in
+            let p = v.rawValue.split(separator: ".").compactMap { Int($0) }
+            return p[0] * 100 + p[1] <= number
+        } ?? .v5_10
+    }
+
+    /// The architecture the log's boot messages betray.
+    public var architecture: Architecture? {
+        let arm64Markers = ["Booting Linux on physical CPU", "Machine model:", "psci: ", "CPU features: detected"]
+        if lines.contains(where: { line in arm64Markers.contains { line.hasPrefix($0) } }) { return .arm64 }
+        if lines.contains(where: { $0.hasPrefix("BIOS-provided physical RAM map") || $0.hasPrefix("x86/") }) { return .x86_64 }
+        if lines.contains(where: { $0.hasPrefix("riscv: ") || $0.hasPrefix("SBI specification") }) { return .riscv64 }
+        return nil
+    }
+}

@@ -1,0 +1,134 @@
+/// How a platform's firmware describes CPUs, memory and NUMA.
+///
+/// Device-tree firmware is kept as the facts `drivers/of/of_numa.c` and the
+/// architecture's CPU enumeration read (whether from a YAML description or a
+/// real DTB), so both go through one path. ACPI firmware is kept as the SRAT
+/// and SLIT entries `drivers/acpi/numa/srat.c` parses.
+public enum Firmware: Equatable, Sendable, Codable {
+    case deviceTree(DeviceTreeFirmware)
+    case acpi(ACPIFirmware)
+}
+
+/// A device-tree machine: `/cpus`, memory nodes, the distance map.
+public struct DeviceTreeFirmware: Equatable, Sendable, Codable {
+    public var cpus: [DTCPU]
+    public var memory: [DTMemoryNode]
+    /// The `distance-matrix` cells of the first `numa-distance-map-v1` node:
+    /// nil = no such node; `.some(nil)` = node without the property.
+    public var distanceMatrix: [UInt32]??
+    /// The DTB's memory reservation block and static /reserved-memory children.
+    public var reservations: [PhysRange]
+    /// `boot_cpuid_phys` of the DTB header: the hardware id of the boot CPU.
+    public var bootCPUHardwareID: UInt64
+    /// Where it came from (a DTB path, or the YAML file).
+    public var source: String?
+
+    public init(cpus: [DTCPU], memory: [DTMemoryNode], distanceMatrix: [UInt32]?? = nil,
+                reservations: [PhysRange] = [], bootCPUHardwareID: UInt64 = 0, source: String? = nil) {
+        self.cpus = cpus
+        self.memory = memory
+        self.distanceMatrix = distanceMatrix
+        self.reservations = reservations
+        self.bootCPUHardwareID = bootCPUHardwareID
+        self.source = source
+    }
+}
+
+/// A `u32` property as `of_property_read_u32` sees it.
+public enum DTU32: Equatable, Sendable, Codable {
+    /// No such property (-EINVAL).
+    case absent
+    case value(UInt32)
+    /// Present but of the wrong length (-ENODATA / -EOVERFLOW).
+    case malformed(length: Int)
+}
+
+/// A `/cpus/cpu@N` node.
+public struct DTCPU: Equatable, Sendable, Codable {
+    public var path: String
+    /// The `reg` hardware id (MPIDR on arm64, hart id on riscv); nil when missing or malformed.
+    public var hardwareID: UInt64?
+    /// The node's own `numa-node-id` (what `of_numa_parse_cpu_nodes` reads).
+    public var numaNodeID: DTU32
+    /// What `of_node_to_nid` finds: the node's or its nearest ancestor's `numa-node-id`.
+    public var inheritedNumaNodeID: DTU32
+    /// `status`, when not "okay".
+    public var status: String?
+
+    public init(path: String, hardwareID: UInt64?, numaNodeID: DTU32 = .absent,
+                inheritedNumaNodeID: DTU32? = nil, status: String? = nil) {
+        self.path = path
+        self.hardwareID = hardwareID
+        self.numaNodeID = numaNodeID
+        self.inheritedNumaNodeID = inheritedNumaNodeID ?? numaNodeID
+        self.status = status
+    }
+}
+
+/// A `device_type = "memory"` node.
+public struct DTMemoryNode: Equatable, Sendable, Codable {
+    public var path: String
+    public var regs: [PhysRange]
+    public var numaNodeID: DTU32
+
+    public init(path: String, regs: [PhysRange], numaNodeID: DTU32 = .absent) {
+        self.path = path
+        self.regs = regs
+        self.numaNodeID = numaNodeID
+    }
+}
+
+/// An ACPI machine: MADT/SRAT processor entries, SRAT memory affinity, SLIT.
+public struct ACPIFirmware: Equatable, Sendable, Codable {
+    public var processors: [SRATProcessor]
+    public var memory: [SRATMemory]
+    /// SLIT: `localities` × `localities` entries, row-major; nil without a SLIT.
+    public var slit: [[UInt8]]?
+    /// SRAT revision (pxm is 8 bits when ≤ 1).
+    public var sratRevision: Int
+    /// CPUs the firmware allows to be hot-added beyond those listed (x86 `possible_cpus`-like headroom).
+    public var hotplugCPUs: Int
+
+    public init(processors: [SRATProcessor], memory: [SRATMemory], slit: [[UInt8]]? = nil,
+                sratRevision: Int = 3, hotplugCPUs: Int = 0) {
+        self.processors = processors
+        self.memory = memory
+        self.slit = slit
+        self.sratRevision = sratRevision
+        self.hotplugCPUs = hotplugCPUs
+    }
+}
+
+/// A processor affinity entry (x2APIC / local APIC on x86, GICC on arm64, RINTC on riscv).
+public struct SRATProcessor: Equatable, Sendable, Codable {
+    /// APIC id / MPIDR / hart id.
+    public var hardwareID: UInt64
+    public var proximityDomain: UInt32
+    public var enabled: Bool
+
+    public init(hardwareID: UInt64, proximityDomain: UInt32, enabled: Bool = true) {
+        self.hardwareID = hardwareID
+        self.proximityDomain = proximityDomain
+        self.enabled = enabled
+    }
+}
+
+/// A memory affinity entry.
+public struct SRATMemory: Equatable, Sendable, Codable {
+    public var base: UInt64
+    public var length: UInt64
+    public var proximityDomain: UInt32
+    public var enabled: Bool
+    public var hotpluggable: Bool
+    public var nonVolatile: Bool
+
+    public init(base: UInt64, length: UInt64, proximityDomain: UInt32, enabled: Bool = true,
+                hotpluggable: Bool = false, nonVolatile: Bool = false) {
+        self.base = base
+        self.length = length
+        self.proximityDomain = proximityDomain
+        self.enabled = enabled
+        self.hotpluggable = hotpluggable
+        self.nonVolatile = nonVolatile
+    }
+}

@@ -1,0 +1,91 @@
+import KernelSupport
+import Memblock
+
+/// ACPI NUMA for the generic arch_numa path: `arch_acpi_numa_init` →
+/// `acpi_numa_init` (`drivers/acpi/numa/srat.c`, v6.8): processor affinity
+/// entries first, then memory affinity, then the SLIT. Proximity domains are
+/// numbered into nodes in order of first appearance (`acpi_map_pxm_to_node`).
+extension ArchNUMA {
+    static let acpiPrefix = "ACPI: "
+    /// MAX_PXM_DOMAINS.
+    static let maxPXMDomains = 256
+
+    /// `arch_acpi_numa_init` (v6.8): error from `acpi_numa_init` → "Failed to
+    /// initialise from firmware" and -EINVAL only if the SRAT was disabled.
+    mutating func acpiNumaInit(_ acpi: ACPIFirmware, memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Int {
+        guard profile.config.acpiNuma else { return -Errno.EOPNOTSUPP }
+        var pxmToNode: [UInt32: Int] = [:]
+        var badSRAT = false
+        func mapPXM(_ pxm: UInt32) -> Int {
+            if let node = pxmToNode[pxm] { return node }
+            guard Int(pxm) < Self.maxPXMDomains else { return NUMA_NO_NODE }
+            let used = Set(pxmToNode.values)
+            guard let node = (0..<maxNumNodes).first(where: { !used.contains($0) }) else { return NUMA_NO_NODE }
+            pxmToNode[pxm] = node
+            return node
+        }
+        for cpu in acpi.processors where cpu.enabled {
+            let node = mapPXM(cpu.proximityDomain)
+            if node == NUMA_NO_NODE {
+                log.print(.err, "ACPI: NUMA: ", "SRAT: Too many proximity domains \(cpu.proximityDomain)")
+                badSRAT = true
+                break
+            }
+            parsed.insert(node)
+        }
+        var memoryParsed = 0
+        if !badSRAT {
+            for mem in acpi.memory where mem.enabled {
+                let pxm = acpi.sratRevision <= 1 ? mem.proximityDomain & 0xff : mem.proximityDomain
+                let node = mapPXM(pxm)
+                if node == NUMA_NO_NODE {
+                    log.print(.err, Self.acpiPrefix, "SRAT: Too many proximity domains.")
+                    badSRAT = true
+                    break
+                }
+                let end = mem.base &+ mem.length
+                if numaAddMemblk(node, mem.base, end, memblock: &memblock, log: &log) != 0 {
+                    log.print(.err, Self.acpiPrefix, "SRAT: Failed to add memblk to node \(node) [mem \(Printk.hexAlt(mem.base, width: 10))-\(Printk.hexAlt(end &- 1, width: 10))]")
+                    badSRAT = true
+                    break
+                }
+                let flags = (mem.hotpluggable ? " hotplug" : "") + (mem.nonVolatile ? " non-volatile" : "")
+                log.print(.info, Self.acpiPrefix, "SRAT: Node \(node) PXM \(pxm) [mem \(Printk.hexAlt(mem.base, width: 10))-\(Printk.hexAlt(end &- 1, width: 10))]\(flags)")
+                memoryParsed += 1
+            }
+        }
+        if badSRAT {
+            log.print(.err, Self.acpiPrefix, "SRAT: SRAT not used.")
+            log.print(.info, Self.acpiPrefix, "NUMA: Failed to initialise from firmware")
+            parsed = []
+            return -Errno.EINVAL
+        }
+        if let slit = acpi.slit { applySLIT(slit, pxmToNode: pxmToNode, log: &log) }
+        if memoryParsed == 0 {
+            log.print(.info, Self.acpiPrefix, "NUMA: Failed to initialise from firmware")
+            return 0
+        }
+        acpiPXMToNode = pxmToNode
+        return 0
+    }
+
+    /// `acpi_parse_slit`: valid iff the diagonal is 10 and everything else > 10;
+    /// then every pair whose proximity domains map to nodes sets a distance.
+    mutating func applySLIT(_ slit: [[UInt8]], pxmToNode: [UInt32: Int], log: inout KernelLog) {
+        let n = slit.count
+        let valid = slit.enumerated().allSatisfy { i, row in
+            row.count == n && row.enumerated().allSatisfy { j, d in i == j ? d == 10 : d > 10 }
+        }
+        guard valid else {
+            log.print(.info, Self.acpiPrefix, "SLIT table looks invalid. Not used.")
+            return
+        }
+        for i in 0..<n {
+            guard let from = pxmToNode[UInt32(i)] else { continue }
+            for j in 0..<n {
+                guard let to = pxmToNode[UInt32(j)] else { continue }
+                numaSetDistance(from, to, Int(slit[i][j]), log: &log)
+            }
+        }
+    }
+}

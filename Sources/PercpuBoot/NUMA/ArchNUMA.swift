@@ -1,0 +1,199 @@
+import KernelSupport
+import Memblock
+
+/// NUMA init of `drivers/base/arch_numa.c` (v6.8; 6.1 is identical for what
+/// is emulated here): `arch_numa_init` → `numa_init(of_numa_init or ACPI)` →
+/// `numa_init(dummy_numa_init)` fallback, with the kernel's messages and the
+/// memblock allocations it makes (distance table, NODE_DATA).
+struct ArchNUMA {
+    let profile: ArchProfile
+    /// `numa_off`: set by `numa=off`, and by the dummy init.
+    var numaOff: Bool
+    /// numa_nodes_parsed.
+    var parsed: Set<Int> = []
+    /// numa_distance and where it was allocated.
+    var distances = DistanceTable(count: 0)
+    var distancePhys: UInt64?
+    /// pr_warn_once call sites that already fired.
+    var warnedOnce: Set<String> = []
+    /// Results of numa_register_nodes.
+    var possibleNodes: [Int] = []
+    var nodeData: [Int: UInt64] = [:]
+    /// ACPI proximity domain → node, when ACPI NUMA succeeded.
+    var acpiPXMToNode: [UInt32: Int] = [:]
+
+    static let prefix = "NUMA: "
+    var maxNumNodes: Int { profile.config.maxNumNodes }
+
+    /// `arch_numa_init` (v6.8): ACPI when enabled (success returns; failure never
+    /// falls back to OF), OF otherwise, and finally the dummy node.
+    mutating func archNumaInit(firmware: Firmware, acpiDisabled: Bool,
+                               memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Topology.Method {
+        if !numaOff {
+            if !acpiDisabled, case .acpi(let acpi) = firmware {
+                if try numaInit(memblock: &memblock, log: &log, { (s: inout ArchNUMA, m: inout Memblock, l: inout KernelLog) throws(KernelPanic) in
+                    try s.acpiNumaInit(acpi, memblock: &m, log: &l)
+                }) == 0 { return .acpi }
+            } else if case .deviceTree(let dt) = firmware {
+                if try numaInit(memblock: &memblock, log: &log, { (s: inout ArchNUMA, m: inout Memblock, l: inout KernelLog) throws(KernelPanic) in
+                    try s.ofNumaInit(dt, memblock: &m, log: &l)
+                }) == 0 { return .deviceTree }
+            }
+        }
+        _ = try numaInit(memblock: &memblock, log: &log, { (s: inout ArchNUMA, m: inout Memblock, l: inout KernelLog) throws(KernelPanic) in
+            try s.dummyNumaInit(memblock: &m, log: &l)
+        })
+        return .dummy
+    }
+
+    typealias InitFunction = (inout ArchNUMA, inout Memblock, inout KernelLog) throws(KernelPanic) -> Int
+
+    /// `numa_init(init_func)`: clear the masks, allocate the distance table
+    /// (sized MAX_NUMNODES: nr_node_ids is not set yet), run the method, give up
+    /// on "No NUMA configuration found", register the nodes. Returns 0 or -errno.
+    mutating func numaInit(memblock: inout Memblock, log: inout KernelLog, _ initFunction: InitFunction) throws(KernelPanic) -> Int {
+        parsed = []
+        possibleNodes = []
+        nodeData = [:]
+        var ret = try numaAllocDistance(memblock: &memblock, log: &log)
+        if ret < 0 { return ret }
+        ret = try initFunction(&self, &memblock, &log)
+        if ret >= 0 && parsed.isEmpty {
+            log.print(.info, Self.prefix, "No NUMA configuration found")
+            ret = -Errno.EINVAL
+        }
+        if ret >= 0 { ret = try numaRegisterNodes(memblock: &memblock, log: &log) }
+        if ret < 0 {
+            try numaFreeDistance(memblock: &memblock, log: &log)
+            return ret
+        }
+        return 0
+    }
+
+    /// `numa_alloc_distance` (6.1/6.8): `memblock_alloc(cnt², PAGE_SIZE)` with
+    /// cnt = nr_node_ids, which is still MAX_NUMNODES here.
+    mutating func numaAllocDistance(memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Int {
+        let count = maxNumNodes
+        let size = UInt64(count * count)
+        guard let phys = try memblock.alloc(size: size, align: profile.pageSize, log: &log, caller: "numa_init") else {
+            log.print(.warning, "", "WARNING: numa_alloc_distance: memblock_alloc(\(size)) failed")
+            return -Errno.ENOMEM
+        }
+        distances = DistanceTable(count: count)
+        distancePhys = phys
+        log.dynamicDebug(Self.prefix, "Initialized distance table, cnt=\(count)")
+        return 0
+    }
+
+    /// `numa_free_distance`: `memblock_free` the table and forget it (cnt = 0).
+    mutating func numaFreeDistance(memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) {
+        guard let phys = distancePhys else { return }
+        let size = UInt64(distances.count * distances.count)
+        try memblock.physFree(phys, size, log: &log, caller: "numa_init")
+        distances = DistanceTable(count: 0)
+        distancePhys = nil
+    }
+
+    /// `numa_set_distance` (v6.8), with its three `pr_warn_once` checks.
+    mutating func numaSetDistance(_ from: Int, _ to: Int, _ distance: Int, log: inout KernelLog) {
+        if distancePhys == nil {
+            warnOnce("alloc", "Warning: distance table not allocated yet", log: &log)
+            return
+        }
+        if from >= distances.count || to >= distances.count || from < 0 || to < 0 {
+            warnOnce("bound", "Warning: node ids are out of bound, from=\(from) to=\(to) distance=\(distance)", log: &log)
+            return
+        }
+        if distance < 0 || distance > 255 || (from == to && distance != DistanceTable.localDistance) {
+            warnOnce("param", "Warning: invalid distance parameter, from=\(from) to=\(to) distance=\(distance)", log: &log)
+            return
+        }
+        distances.entries[from * distances.count + to] = UInt8(distance)
+    }
+
+    mutating func warnOnce(_ site: String, _ text: String, log: inout KernelLog) {
+        guard !warnedOnce.contains(site) else { return }
+        warnedOnce.insert(site)
+        log.print(.warning, Self.prefix, text)
+    }
+
+    /// `numa_add_memblk(nid, start, end)` (v6.8): tag memblock.memory in
+    /// [start, end) with nid and mark the node parsed.
+    mutating func numaAddMemblk(_ nid: Int, _ start: UInt64, _ end: UInt64,
+                                memblock: inout Memblock, log: inout KernelLog) -> Int {
+        do {
+            _ = try memblock.setNode(start, end &- start, type: .memory, nid: nid)
+        } catch {
+            log.print(.err, Self.prefix, "memblock [0x\(Printk.hex(start)) - 0x\(Printk.hex(end &- 1))] failed to add on node \(nid)")
+            return -Errno.ENOMEM
+        }
+        parsed.insert(nid)
+        return 0
+    }
+
+    /// `dummy_numa_init`: one node 0 spanning memblock's DRAM.
+    mutating func dummyNumaInit(memblock: inout Memblock, log: inout KernelLog) -> Int {
+        let start = memblock.startOfDRAM
+        let end = memblock.endOfDRAM &- 1
+        if numaOff { log.print(.info, Self.prefix, "NUMA disabled") }
+        log.print(.info, Self.prefix, "Faking a node at [mem \(Printk.pa(start))-\(Printk.pa(end))]")
+        let ret = numaAddMemblk(0, start, end &+ 1, memblock: &memblock, log: &log)
+        if ret != 0 {
+            log.print(.err, Self.prefix, "NUMA init failed")
+            return ret
+        }
+        numaOff = true
+        return 0
+    }
+
+    /// `numa_register_nodes` (v6.8): every memory region must carry a valid node;
+    /// then NODE_DATA for each parsed node, and node_possible_map = parsed.
+    mutating func numaRegisterNodes(memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Int {
+        for region in memblock.memory where region.nid == NUMA_NO_NODE || region.nid >= maxNumNodes {
+            let end = region.base &+ region.size &- 1
+            log.print(.warning, Self.prefix, "Warning: invalid memblk node \(region.nid) [mem \(Printk.pa(region.base))-\(Printk.pa(end))]")
+            return -Errno.EINVAL
+        }
+        for nid in parsed.sorted() where nid < maxNumNodes {
+            try setupNodeData(nid, memblock: &memblock, log: &log)
+        }
+        possibleNodes = parsed.filter { $0 < maxNumNodes }.sorted()
+        return 0
+    }
+
+    /// `setup_node_data` (v6.8): NODE_DATA from memblock on the node
+    /// (`memblock_phys_alloc_try_nid`, which falls back to any node).
+    mutating func setupNodeData(_ nid: Int, memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) {
+        let size = profile.pgDataSize
+        let pageSize = profile.pageSize
+        let regions = memblock.memory.filter { $0.nid == nid }
+        let startPFN = regions.map { divRoundUp($0.base, pageSize) }.min() ?? 0
+        let endPFN = regions.map { ($0.base &+ $0.size) / pageSize }.max() ?? 0
+        if startPFN >= endPFN {
+            log.print(.info, "", "Initmem setup node \(nid) [<memory-less node>]")
+        }
+        guard let phys = try memblock.physAllocTryNid(size: size, align: profile.smpCacheBytes, nid: nid, log: &log) else {
+            throw KernelPanic("Cannot allocate \(size) bytes for node \(nid) data")
+        }
+        let last = phys &+ size &- 1
+        if profile.kernel >= .v6_12 {
+            log.print(.info, "", "NODE_DATA(\(nid)) allocated [mem \(Printk.hexAlt(phys, width: 10))-\(Printk.hexAlt(last, width: 10))]")
+        } else {
+            log.print(.info, Self.prefix, "NODE_DATA [mem \(Printk.hexAlt(phys, width: 10))-\(Printk.hexAlt(last, width: 10))]")
+        }
+        let tnid = memblock.memory.first { $0.base <= phys && phys < $0.base &+ $0.size }?.nid ?? NUMA_NO_NODE
+        if tnid != nid {
+            let prefix = profile.kernel >= .v6_12 ? "    " : Self.prefix
+            log.print(.info, prefix, "NODE_DATA(\(nid)) on node \(tnid)")
+        }
+        nodeData[nid] = phys
+    }
+}
+
+/// The errno values the emulated functions return.
+enum Errno {
+    static let ENOMEM = 12
+    static let EINVAL = 22
+    static let ENOENT = 2
+    static let EOPNOTSUPP = 95
+}

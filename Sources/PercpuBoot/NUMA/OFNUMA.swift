@@ -1,0 +1,101 @@
+import KernelSupport
+import Memblock
+
+/// `drivers/of/of_numa.c` (v6.8): NUMA from a device tree. CPU nodes, then
+/// memory nodes, then the `numa-distance-map-v1` node, with the kernel's
+/// checks and messages (prefix `OF: NUMA: `).
+extension ArchNUMA {
+    static let ofPrefix = "OF: NUMA: "
+
+    /// `of_numa_init`: returns 0 or -errno (which makes `numa_init` fall back).
+    mutating func ofNumaInit(_ dt: DeviceTreeFirmware, memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Int {
+        ofNumaParseCPUNodes(dt, log: &log)
+        let r = ofNumaParseMemoryNodes(dt, memblock: &memblock, log: &log)
+        if r != 0 { return r }
+        return ofNumaParseDistanceMap(dt, log: &log)
+    }
+
+    /// `of_numa_parse_cpu_nodes`: each cpu node's own `numa-node-id` marks a node parsed.
+    mutating func ofNumaParseCPUNodes(_ dt: DeviceTreeFirmware, log: inout KernelLog) {
+        for cpu in dt.cpus where !cpu.isFailed {
+            guard case .value(let nid) = cpu.numaNodeID else { continue }
+            log.dynamicDebug(Self.ofPrefix, "CPU on \(nid)")
+            if Int(nid) >= maxNumNodes {
+                log.print(.warning, Self.ofPrefix, "Node id \(nid) exceeds maximum value")
+            } else {
+                parsed.insert(Int(nid))
+            }
+        }
+    }
+
+    /// `of_numa_parse_memory_nodes` (v6.8): memory nodes without the property are
+    /// skipped; a bad id or no usable `reg` fails the whole method.
+    mutating func ofNumaParseMemoryNodes(_ dt: DeviceTreeFirmware, memblock: inout Memblock, log: inout KernelLog) -> Int {
+        for node in dt.memory {
+            var r = 0
+            var nid: UInt32 = 0
+            switch node.numaNodeID {
+            case .absent: continue
+            case .malformed: r = -Errno.EINVAL
+            case .value(let v):
+                nid = v
+                if Int(v) >= maxNumNodes {
+                    log.print(.warning, Self.ofPrefix, "Node id \(v) exceeds maximum value")
+                    r = -Errno.EINVAL
+                }
+            }
+            var processed = 0
+            if r == 0 {
+                for reg in node.regs {
+                    let (end, overflow) = reg.base.addingReportingOverflow(reg.size)
+                    processed += 1
+                    r = numaAddMemblk(Int(nid), reg.base, overflow ? UInt64.max : end, memblock: &memblock, log: &log)
+                    if r != 0 { break }
+                }
+            }
+            if processed == 0 || r != 0 {
+                log.print(.err, Self.ofPrefix, "bad property in memory node")
+                return r != 0 ? r : -Errno.EINVAL
+            }
+        }
+        return 0
+    }
+
+    /// `of_numa_parse_distance_map_v1`: triplets (a, b, distance), validated,
+    /// setting a→b and (if b > a) b→a; leftover cells are ignored.
+    mutating func ofNumaParseDistanceMap(_ dt: DeviceTreeFirmware, log: inout KernelLog) -> Int {
+        guard let map = dt.distanceMatrix else { return 0 }
+        log.print(.info, Self.ofPrefix, "parsing numa-distance-map-v1")
+        guard let matrix = map else {
+            log.print(.err, Self.ofPrefix, "No distance-matrix property in distance-map")
+            return -Errno.EINVAL
+        }
+        if matrix.isEmpty {
+            log.print(.err, Self.ofPrefix, "Invalid distance-matrix")
+            return -Errno.EINVAL
+        }
+        var i = 0
+        while i + 2 < matrix.count {
+            // of_read_number into u32, printed with %d: reinterpret as signed.
+            let a = Int(Int32(bitPattern: matrix[i]))
+            let b = Int(Int32(bitPattern: matrix[i + 1]))
+            let d = Int(Int32(bitPattern: matrix[i + 2]))
+            i += 3
+            if (a == b && d != DistanceTable.localDistance) || (a != b && UInt32(bitPattern: Int32(truncatingIfNeeded: d)) <= 10) {
+                log.print(.err, Self.ofPrefix, "Invalid distance[node\(a) -> node\(b)] = \(d)")
+                return -Errno.EINVAL
+            }
+            if a >= 0 && a < maxNumNodes { parsed.insert(a) }
+            numaSetDistance(a, b, d, log: &log)
+            if UInt32(bitPattern: Int32(truncatingIfNeeded: b)) > UInt32(bitPattern: Int32(truncatingIfNeeded: a)) {
+                numaSetDistance(b, a, d, log: &log)
+            }
+        }
+        return 0
+    }
+}
+
+extension DTCPU {
+    /// `for_each_of_cpu_node` skips nodes whose status is "fail" or "fail-…".
+    var isFailed: Bool { status?.hasPrefix("fail") ?? false }
+}

@@ -1,0 +1,39 @@
+import KernelSupport
+import Memblock
+
+extension PercpuContext {
+    /// `pcpu_fc_alloc(cpu, size, align, cpu_to_nd_fn)` (mm/percpu.c, v6.8).
+    ///
+    /// Allocates a piece of a first chunk from memblock above
+    /// `__pa(MAX_DMA_ADDRESS)`, on the CPU's node when it has one: a CPU with no
+    /// node (or an offline node, or one without NODE_DATA) takes memory from
+    /// anywhere and the kernel says so at KERN_INFO. Without CONFIG_NUMA it is a
+    /// plain `memblock_alloc_from`. Returns the physical address, nil = NULL.
+    mutating func pcpuFcAlloc(cpu: Int, size: UInt64, align: UInt64, nodeAware: Bool) throws(PercpuEmulationFailure) -> UInt64? {
+        let goal = profile.perCPUAllocationGoal(dramStart: dramStart)
+        do {
+            guard profile.config.numa else {
+                return try memblock.allocFrom(size: size, align: align, minAddr: goal, log: &log, caller: "pcpu_fc_alloc")
+            }
+            let node = nodeAware ? topology.node(ofCPU: cpu) : NUMA_NO_NODE
+            if node == NUMA_NO_NODE || !topology.nodes.contains(node) || topology.nodeData[node] == nil {
+                let ptr = try memblock.allocFrom(size: size, align: align, minAddr: goal, log: &log, caller: "pcpu_fc_alloc")
+                log.print(.info, Self.prefix, "cpu \(cpu) has no node \(node) or node-local memory")
+                log.dynamicDebug(Self.prefix, "per cpu data for cpu\(cpu) \(size) bytes at 0x\(Printk.hex(ptr ?? 0, minDigits: 1))")
+                return ptr
+            }
+            let ptr = try memblock.allocTryNid(size: size, align: align, minAddr: goal, maxAddr: MEMBLOCK_ALLOC_ACCESSIBLE,
+                                               nid: node, log: &log, caller: "pcpu_fc_alloc")
+            log.dynamicDebug(Self.prefix, "per cpu data for cpu\(cpu) \(size) bytes on node\(node) at 0x\(Printk.hex(ptr ?? 0, minDigits: 1))")
+            return ptr
+        } catch {
+            throw .panic(error)
+        }
+    }
+
+    /// `pcpu_fc_free(ptr, size)` = `memblock_free`, inlined into its callers
+    /// (the trace names the caller).
+    mutating func pcpuFcFree(_ phys: UInt64, _ size: UInt64, caller: String) throws(PercpuEmulationFailure) {
+        do { try memblockFree(phys, size, caller: caller) } catch { throw .panic(error) }
+    }
+}

@@ -1,0 +1,113 @@
+import KernelSupport
+
+extension PercpuContext {
+    /// `pcpu_page_first_chunk(reserved_size, cpu_to_nd_fn)` (mm/percpu.c, v6.8;
+    /// CONFIG_NEED_PER_CPU_PAGE_FIRST_CHUNK only).
+    ///
+    /// One group, one page at a time from each CPU's node, mapped into an early
+    /// vmalloc area: works however far apart the nodes' memory lies. The
+    /// dynamic area is only PERCPU_DYNAMIC_EARLY_SIZE (dyn_size 0 is asked for).
+    /// Returns 0 or -errno, and the placed chunk on success.
+    mutating func pcpuPageFirstChunk(reservedSize: UInt64, nodeAware: Bool)
+        throws(PercpuEmulationFailure) -> (Int, PlacedFirstChunk?, PcpuSetupResult?) {
+        let pageSize = profile.pageSize
+        let psizeStr = "\(pageSize >> 10)K"
+        guard let ai = try pcpuBuildAllocInfo(reservedSize: reservedSize, dynSize: 0, atomSize: pageSize,
+                                              distance: .none) else { return (-Errno.ENOMEM, nil, nil) }
+        let ncpus = numPossibleCPUs
+        let upa = ai.unitsPerAlloc
+        if ai.groups.count != 1 || ai.groups[0].nrUnits != (ncpus + upa - 1) / upa * upa {
+            log.print(.warning, "", "WARNING: CPU: 0 PID: 0 at mm/percpu.c pcpu_page_first_chunk")
+            try pcpuFreeAllocInfo(ai)
+            return (-Errno.EINVAL, nil, nil)
+        }
+        let unitPages = Int(ai.unitSize >> UInt64(profile.pageShift))
+        let pagesSize = try pfnAlign(UInt64(unitPages) * UInt64(ncpus) * 8, "pages array size")
+        let allocated: UInt64?
+        do { allocated = try memblockAlloc(pagesSize, profile.smpCacheBytes, caller: "pcpu_page_first_chunk") } catch { throw .panic(error) }
+        guard let pagesPhys = allocated else {
+            throw .panic(KernelPanic("pcpu_page_first_chunk: Failed to allocate \(pagesSize) bytes"))
+        }
+
+        var rc = 0
+        var pages: [[UInt64]] = []
+        allocate: for unit in 0..<ncpus {
+            let cpu = ai.groups[0].cpuMap[unit]
+            var unitPagesPhys: [UInt64] = []
+            for _ in 0..<unitPages {
+                guard let ptr = try pcpuFcAlloc(cpu: cpu, size: pageSize, align: pageSize, nodeAware: nodeAware) else {
+                    log.print(.warning, Self.prefix, "failed to allocate \(psizeStr) page for cpu\(cpu)")
+                    pages.append(unitPagesPhys)
+                    rc = -Errno.ENOMEM
+                    break allocate
+                }
+                unitPagesPhys.append(ptr)
+            }
+            pages.append(unitPagesPhys)
+        }
+        var placed: PlacedFirstChunk?
+        var setup: PcpuSetupResult?
+        if rc == 0 {
+            // vm_area_register_early(&vm, PAGE_SIZE), then pcpu_populate_pte for every page.
+            let vmSize = UInt64(ncpus) * ai.unitSize
+            let vmAddr = try earlyVmAreaAddress(size: vmSize)
+            try populatePageTables(from: vmAddr, size: vmSize)
+            log.print(.info, Self.prefix, "\(unitPages) \(psizeStr) pages/cpu s\(ai.staticSize) r\(ai.reservedSize) d\(ai.dynSize)")
+            placed = PlacedFirstChunk(ai: ai, baseAddr: vmAddr, groupPhys: [], unitPagesPhys: pages, maxDistance: nil)
+            setup = try pcpuSetupFirstChunk(ai, baseAddr: vmAddr)
+        } else {
+            // enomem: free every page obtained, last first.
+            for page in pages.flatMap({ $0 }).reversed() {
+                try pcpuFcFree(page, pageSize, caller: "pcpu_page_first_chunk")
+            }
+        }
+        try pcpuFcFree(pagesPhys, pagesSize, caller: "pcpu_page_first_chunk")
+        try pcpuFreeAllocInfo(ai)
+        return (rc, placed, setup)
+    }
+
+    /// `vm_area_register_early(vm, PAGE_SIZE)` (mm/vmalloc.c): the first gap at or
+    /// after VMALLOC_START in the early vmlist. On arm64 that list holds the kernel
+    /// image (KIMAGE_VADDR = VMALLOC_START; its last segment carries a guard page),
+    /// so the area lands after `_end` plus a page; elsewhere it is VMALLOC_START.
+    func earlyVmAreaAddress(size: UInt64) throws(PercpuEmulationFailure) -> UInt64 {
+        let layout = profile.layout
+        var addr = layout.vmallocStart
+        if profile.arch == .arm64 {
+            addr = layout.kernelImageStart &+ profile.kernelImageSize &+ profile.pageSize
+        }
+        guard addr <= layout.vmallocEnd &- size, size <= layout.vmallocEnd &- layout.vmallocStart else {
+            throw .panic(KernelPanic("kernel BUG at mm/vmalloc.c: vm_area_register_early: no room for \(size) bytes"))
+        }
+        return addr
+    }
+
+    /// `pcpu_populate_pte(addr)` for every page of `[start, start+size)` (the
+    /// generic mm/percpu.c version, used by arm64 and riscv64): a page table
+    /// page is allocated for each PMD entry the range needs that is not present.
+    /// On arm64 the PMD covering the end of the kernel image already has its
+    /// table (the image is mapped at page granularity there); anything beyond
+    /// needs `memblock_alloc(PAGE_SIZE, PAGE_SIZE)` per 2 MiB (4K pages).
+    mutating func populatePageTables(from start: UInt64, size: UInt64) throws(PercpuEmulationFailure) {
+        let pageSize = profile.pageSize
+        let pmdSize = pageSize &* (pageSize / 8)           // PTRS_PER_PTE entries of PAGE_SIZE
+        var presentPMDs: Set<UInt64> = []
+        if profile.arch == .arm64 {
+            let imageEnd = profile.layout.kernelImageStart &+ profile.kernelImageSize
+            var pmd = profile.layout.kernelImageStart / pmdSize
+            while pmd <= (imageEnd &- 1) / pmdSize { presentPMDs.insert(pmd); pmd += 1 }
+        }
+        var addr = start
+        let end = start &+ size
+        while addr < end {
+            let pmd = addr / pmdSize
+            if !presentPMDs.contains(pmd) {
+                let table: UInt64?
+                do { table = try memblockAlloc(pageSize, pageSize, caller: "pcpu_populate_pte") } catch { throw .panic(error) }
+                guard table != nil else { throw .panic(KernelPanic("pcpu_populate_pte: Failed to allocate memory")) }
+                presentPMDs.insert(pmd)
+            }
+            addr = addr &+ pageSize
+        }
+    }
+}

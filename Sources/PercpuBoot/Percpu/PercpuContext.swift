@@ -1,0 +1,49 @@
+import KernelSupport
+import Memblock
+
+/// The state the per-CPU stage works on: memblock, the kernel log, and the
+/// read-only facts it needs. A value, passed `inout` through
+/// `setup_per_cpu_areas` and its helpers; nothing else is shared.
+struct PercpuContext {
+    var memblock: Memblock
+    var log: KernelLog
+    let profile: ArchProfile
+    let topology: Topology
+    /// `__per_cpu_end - __per_cpu_start`.
+    let staticSize: UInt64
+    /// CONFIG_NR_CPUS.
+    var nrCPUs: Int { profile.config.nrCpus }
+    /// `num_possible_cpus()`.
+    var numPossibleCPUs: Int { topology.possibleCPUs.count }
+    /// memblock's DRAM start when per-CPU setup began (fixes the linear map).
+    let dramStart: UInt64
+
+    static let prefix = "percpu: "
+
+    /// `PFN_ALIGN(x)`.
+    func pfnAlign(_ x: UInt64, _ what: String) throws(PercpuEmulationFailure) -> UInt64 {
+        do { return try Checked.roundUp(x, profile.pageSize, what) } catch { throw .input(.overflow(error.what)) }
+    }
+
+    /// `memblock_alloc(size, align)` from `caller`; nil = NULL.
+    mutating func memblockAlloc(_ size: UInt64, _ align: UInt64, caller: String) throws(KernelPanic) -> UInt64? {
+        try memblock.alloc(size: size, align: align, log: &log, caller: caller)
+    }
+
+    /// `memblock_free(ptr, size)` from `caller`.
+    mutating func memblockFree(_ phys: UInt64, _ size: UInt64, caller: String) throws(KernelPanic) {
+        try memblock.physFree(phys, size, log: &log, caller: caller)
+    }
+}
+
+/// Why per-CPU setup could not be emulated (never a kernel outcome: those are
+/// log lines and `KernelPanic`).
+public enum PercpuError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An input-dependent size does not fit 64 bits.
+    case overflow(String)
+    public var description: String {
+        switch self {
+        case .overflow(let what): "\(what) overflows 64 bits"
+        }
+    }
+}
