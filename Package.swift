@@ -35,11 +35,13 @@ let package = Package(
         ]),
         .executableTarget(name: "pcpu-boot", dependencies: ["PcpuBootCLI"]),
 
+        // Shared test helpers: fixture paths, small platforms built in code.
+        .target(name: "PcpuBootTestSupport", dependencies: ["PercpuBoot"], path: "Tests/Support"),
         .testTarget(name: "KernelSupportTests", dependencies: ["KernelSupport"]),
         .testTarget(name: "MemblockTests", dependencies: ["Memblock", "KernelSupport"]),
         .testTarget(name: "DeviceTreeTests", dependencies: ["DeviceTree"]),
         .testTarget(name: "PercpuChunkTests", dependencies: ["PercpuChunk"]),
-        .testTarget(name: "PercpuBootTests", dependencies: ["PercpuBoot"]),
-        .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot"]),
+        .testTarget(name: "PercpuBootTests", dependencies: ["PercpuBoot", "PcpuBootTestSupport"]),
+        .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot", "PcpuBootTestSupport"]),
     ]
 )

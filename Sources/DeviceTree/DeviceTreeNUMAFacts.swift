@@ -17,7 +17,9 @@ public struct DeviceTreeCPU: Equatable, Hashable, Sendable {
     public var path: String
     /// The hardware id (arm64 MPIDR, riscv hartid) `of_get_cpu_hwid(np, 0)`
     /// reads from `reg` with `/cpus`' `#address-cells`; nil where the kernel
-    /// gets ~0 (no `reg`, too short, zero address cells).
+    /// gets ~0 (no `reg`, too short, zero address cells), which arm64
+    /// `of_parse_and_init_cpus` then rejects by its MPIDR_HWID_BITMASK check
+    /// (still consuming a logical CPU number).
     public var reg: UInt64?
     /// `of_property_read_u32(np, "numa-node-id")` on the CPU node itself
     /// (what `of_numa_parse_cpu_nodes` uses).
@@ -77,7 +79,7 @@ public struct DeviceTreeMemoryNode: Equatable, Hashable, Sendable {
     /// `early_init_dt_scan_memory`, skips unavailable memory nodes; OF NUMA does not).
     public var isAvailable: Bool
 
-    /// Makes a memory-node record.
+    /// Makes a memory-node record (the cell defaults are QEMU virt's 2/2).
     public init(path: String, regs: [DeviceTreeRegEntry], numaNodeId: U32PropertyValue, addressCells: UInt32 = 2,
                 sizeCells: UInt32 = 2, regByteLength: Int? = nil, status: String? = nil, isAvailable: Bool = true) {
         self.path = path

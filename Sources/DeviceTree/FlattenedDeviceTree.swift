@@ -129,6 +129,8 @@ private struct StructureReader {
         let stringsStart = UInt64(header.stringsOffset)
         let stringsEnd = try sum(stringsStart, UInt64(header.stringsSize), "strings block end", at: 12)
 
+        // Positions stay <= end + 3 <= 2^32 + 3, so the fixed "+ 4"/"+ 8" steps
+        // below cannot overflow UInt64; steps by blob-provided lengths use `sum`.
         var stack: [OpenNode] = []
         var root: DeviceTreeNode?
         var position = start

@@ -4,7 +4,8 @@
 /// at offset 40 (8-byte aligned), the structure block right after it, then the
 /// strings block; `totalsize` ends at the last string. Version 17,
 /// last_comp_version 16. Property names are stored once each in the strings
-/// block, in order of first use. The writer refuses what the reader would
+/// block, in order of first use — the layout libfdt and dtc produce, so a
+/// QEMU-dumped blob is reproduced byte for byte. The writer refuses what the reader would
 /// refuse (names containing NUL, nesting beyond `FlattenedDeviceTree.maximumDepth`,
 /// anything past 4 GiB), so its output always parses back to an equal tree.
 public struct FlattenedDeviceTreeWriter: Sendable {

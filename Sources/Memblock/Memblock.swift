@@ -80,7 +80,7 @@ public struct Memblock: Sendable, Equatable {
 
     // MARK: - Queries
 
-    /// `memblock_phys_mem_size()` = `memblock.memory.total_size`.
+    /// `memblock_phys_mem_size()` = `memblock.memory.total_size` (the kernel's counter).
     public var memorySize: UInt64 { memoryArray.totalSize }
     /// `memblock_reserved_size()` = `memblock.reserved.total_size`.
     public var reservedSize: UInt64 { reservedArray.totalSize }

@@ -138,7 +138,7 @@ extension Memblock {
             throw KernelPanic("memblock: cannot resize \(type.name) array")
         }
         let oldMax = capacity(type)
-        let oldSize = UInt64(oldMax) &* profile.regionStructSize
+        let oldSize = UInt64(truncatingIfNeeded: oldMax) &* profile.regionStructSize
         let newSize = oldSize &<< 1
         let page = profile.pageSize
         let oldAllocSize = cRoundUp(oldSize, page)

@@ -24,13 +24,11 @@ enum MemblockDumpReader {
         var mb = Memblock(profile: profile)
         mb.debug = true
         for (type, total) in [(MemblockTypeName.memory, memTotal), (.reserved, rsvTotal)] {
+            // total_size is taken as printed: it may legitimately differ from the sum of the
+            // regions (memblock_trim_memory does not update it).
             let regions = try readType(type, lines, &i, file: file, profile: profile)
-            let sum = regions.reduce(UInt64(0)) { $0 &+ $1.size }
-            guard sum == total else {
-                throw fail(header + 1, "\(type.name) size \(Printk.pa(total)) differs from the sum of its regions \(Printk.pa(sum))")
-            }
             let cap = capacities[type]
-            let max = cap?.max ?? (type == .memory ? profile.memoryCapacity : profile.reservedCapacity)
+            let max = Swift.max(1, cap?.max ?? (type == .memory ? profile.memoryCapacity : profile.reservedCapacity))
             guard regions.count <= max else {
                 throw fail(header, "the dump has \(regions.count) \(type.name) regions but the array holds \(max) (profile capacity, no doubling logged before the dump)")
             }
@@ -38,6 +36,7 @@ enum MemblockDumpReader {
                 a.regions = regions
                 a.max = max
                 a.address = cap?.address
+                a.totalSize = total
             }
         }
         // An optional physmem dump (CONFIG_HAVE_MEMBLOCK_PHYS_MAP) is read and ignored.

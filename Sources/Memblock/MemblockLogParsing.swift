@@ -79,6 +79,12 @@ struct LineScanner {
 }
 
 enum MemblockLogText {
+    /// Split a log into lines at LF (a CRLF stays one line break: `\r\n` is a single Character,
+    /// so the split works on Unicode scalars; the CR is dropped by `message`).
+    static func lines(_ text: String) -> [Substring] {
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { Substring($0) }
+    }
+
     /// The text the kernel printed, without an optional `<level>` and the `[    0.000000] `
     /// timestamp (or `[    0.000000][    T0] ` with caller ids), and without a trailing CR.
     static func message(_ raw: Substring) -> Substring {
@@ -151,9 +157,9 @@ enum MemblockTrace: Equatable {
             } else {
                 throw bad("'memory' or 'reserved' then ' is doubled to '")
             }
-            guard let newMax = sc.signed(), sc.take(" at ["), let base = sc.hex(), sc.take("-"),
-                  let end = sc.hex(), sc.take("]") else { throw bad("'%ld at [%pa-%pa]'") }
-            return .doubled(type, newMax: newMax, base: base, end: end)
+            guard let newMax = sc.decimal(), newMax >= 2, newMax <= 1 << 40, sc.take(" at ["), let base = sc.hex(),
+                  sc.take("-"), let end = sc.hex(), sc.take("]") else { throw bad("'%ld at [%pa-%pa]' with a plausible count") }
+            return .doubled(type, newMax: Int(newMax), base: base, end: end)
         }
 
         if let fn = MemblockAllocFunction(rawValue: String(name)) {

@@ -64,7 +64,7 @@ public struct MemblockLogReplay: Sendable {
     /// rebuild memory and reserved from the dump (nid from ` on node N`, else MAX_NUMNODES; flags),
     /// and collect every memblock call logged between the dump and that pcpu_ call.
     public static func parse(_ text: String, fileName: String, profile: MemblockProfile) throws(MemblockLogError) -> MemblockLogReplay {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = MemblockLogText.lines(text)
         func fail(_ index: Int, _ message: String) -> MemblockLogError {
             MemblockLogError(file: fileName, line: index + 1, message: message)
         }

@@ -55,7 +55,7 @@ extension MemblockLogReplay {
             try mb.physFree(base, size, log: &log, caller: call.caller)
         case let .arrayDoubled(type, newMax, base):
             mb.withArray(type) { a in
-                a.max = newMax
+                a.max = Swift.max(newMax, 1)
                 a.address = base
             }
         }

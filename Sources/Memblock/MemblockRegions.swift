@@ -8,13 +8,19 @@ extension Memblock {
     /// (the caller guarantees `cnt < max`).
     mutating func insertRegion(_ type: MemblockTypeName, at idx: Int, base: UInt64, size: UInt64,
                                nid: Int, flags: MemblockFlags) {
-        withArray(type) { $0.regions.insert(MemblockRegion(base: base, size: size, flags: flags, nid: nid), at: idx) }
+        withArray(type) { a in
+            a.regions.insert(MemblockRegion(base: base, size: size, flags: flags, nid: nid), at: idx)
+            a.totalSize &+= size
+        }
     }
 
     /// `memblock_remove_region()`: drop region `r`. When the last one goes, ≤ 6.8 re-creates the
     /// dummy entry (our empty array); 6.12 leaves cnt at 0 — the same empty list here.
     mutating func removeRegion(_ type: MemblockTypeName, at r: Int) {
-        withArray(type) { $0.regions.remove(at: r) }
+        withArray(type) { a in
+            a.totalSize &-= a.regions[r].size
+            a.regions.remove(at: r)
+        }
     }
 
     /// `memblock_merge_regions(type, start_rgn, end_rgn)`: join neighbours that touch and share
@@ -54,7 +60,10 @@ extension Memblock {
 
         // Special case for an empty array (6.8: dummy entry; 6.12: cnt == 0).
         if regions(type).isEmpty {
-            insertRegion(type, at: 0, base: obase, size: size, nid: nid, flags: flags)
+            withArray(type) { a in
+                a.regions = [MemblockRegion(base: obase, size: size, flags: flags, nid: nid)]
+                a.totalSize = size
+            }
             return true
         }
 
@@ -82,7 +91,7 @@ extension Memblock {
                     if insert {
                         if startRgn == -1 { startRgn = idx }
                         endRgn = idx + 1
-                        insertRegion(type, at: idx, base: base, size: rbase - base, nid: nid, flags: flags)
+                        insertRegion(type, at: idx, base: base, size: rbase &- base, nid: nid, flags: flags)
                         idx += 1
                     }
                 }
@@ -96,7 +105,7 @@ extension Memblock {
                 if insert {
                     if startRgn == -1 { startRgn = idx }
                     endRgn = idx + 1
-                    insertRegion(type, at: idx, base: base, size: end - base, nid: nid, flags: flags)
+                    insertRegion(type, at: idx, base: base, size: end &- base, nid: nid, flags: flags)
                 }
             }
             if nrNew == 0 { return true }
@@ -138,16 +147,18 @@ extension Memblock {
                 // the new top half.
                 withArray(type) { a in
                     a.regions[idx].base = base
-                    a.regions[idx].size -= base - rbase
+                    a.regions[idx].size &-= base - rbase
+                    a.totalSize &-= base - rbase
                 }
-                insertRegion(type, at: idx, base: rbase, size: base - rbase, nid: rgn.nid, flags: rgn.flags)
+                insertRegion(type, at: idx, base: rbase, size: base &- rbase, nid: rgn.nid, flags: rgn.flags)
             } else if rend > end {
                 // @rgn intersects from above. Split and redo the current region — the new bottom half.
                 withArray(type) { a in
                     a.regions[idx].base = end
-                    a.regions[idx].size -= end - rbase
+                    a.regions[idx].size &-= end - rbase
+                    a.totalSize &-= end - rbase
                 }
-                insertRegion(type, at: idx, base: rbase, size: end - rbase, nid: rgn.nid, flags: rgn.flags)
+                insertRegion(type, at: idx, base: rbase, size: end &- rbase, nid: rgn.nid, flags: rgn.flags)
                 idx -= 1
             } else {
                 // @rgn is fully contained, record it.
@@ -179,5 +190,26 @@ extension Memblock {
         }
         mergeRegions(type, start: range.lowerBound, end: range.upperBound)
         return true
+    }
+
+    /// `memblock_trim_memory(align)`: shrink every memory region to `align` boundaries, dropping
+    /// those that vanish. Like the kernel it leaves `total_size` alone for trimmed regions (only a
+    /// dropped region is subtracted), which is why x86 dumps show a memory size above the sum.
+    public mutating func trimMemory(align: UInt64) {
+        var i = 0
+        while i < memory.count {
+            let r = memory[i]
+            let start = cRoundUp(r.base, align), end = cRoundDown(r.base &+ r.size, align)
+            if start == r.base && end == r.base &+ r.size { i += 1; continue }
+            if start < end {
+                withArray(.memory) { a in
+                    a.regions[i].base = start
+                    a.regions[i].size = end &- start
+                }
+                i += 1
+            } else {
+                removeRegion(.memory, at: i)
+            }
+        }
     }
 }

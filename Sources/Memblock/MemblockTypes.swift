@@ -108,20 +108,22 @@ public enum MemblockTypeName: String, Sendable, Equatable, Hashable, Codable, Ca
     public var name: String { rawValue }
 }
 
-/// One `struct memblock_type`: its regions (without the kernel's dummy entry), `max`, and where
-/// the array lives (`nil` = the static `memblock_*_init_regions` array, else the physical address
-/// `memblock_double_array()` placed it at).
+/// One `struct memblock_type`: its regions (without the kernel's dummy entry), `max`, where the
+/// array lives (`nil` = the static `memblock_*_init_regions` array, else the physical address
+/// `memblock_double_array()` placed it at), and `total_size`.
 public struct MemblockRegionArray: Equatable, Sendable {
     public internal(set) var regions: [MemblockRegion]
     public internal(set) var max: Int
     public internal(set) var address: UInt64?
+    /// `type->total_size`: a counter the kernel maintains on insert/remove, not a sum —
+    /// `memblock_trim_memory()` resizes regions without updating it, so it can be stale (x86 boots
+    /// show `memory size` 0xc00 above the sum of the regions).
+    public internal(set) var totalSize: UInt64
 
-    public init(regions: [MemblockRegion] = [], max: Int, address: UInt64? = nil) {
+    public init(regions: [MemblockRegion] = [], max: Int, address: UInt64? = nil, totalSize: UInt64? = nil) {
         self.regions = regions
         self.max = max
         self.address = address
+        self.totalSize = totalSize ?? regions.reduce(0) { $0 &+ $1.size }
     }
-
-    /// `type->total_size`.
-    public var totalSize: UInt64 { regions.reduce(0) { $0 &+ $1.size } }
 }

@@ -142,7 +142,7 @@ struct CorruptBlobTests {
     }
 
     @Test("reservation map without its (0, 0) terminator")
-    func unterminatedReservations() {
+    func unterminatedReservations() throws {
         var fdt = RawFDT()
         fdt.reservations = [(0x1000, 0x2000)]
         fdt.begin("")

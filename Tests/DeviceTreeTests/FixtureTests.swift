@@ -19,12 +19,12 @@ struct FixtureTests {
     }
 
     static let headers: [HeaderFacts] = [
-        .init(name: "arm64-1cpu", totalSize: 0x1d4e, structureSize: 0x1b50, stringsOffset: 0x1b88, stringsSize: 0x1c6, nodes: 56, properties: 274, cpus: 1),
-        .init(name: "arm64-2node-dt", totalSize: 0x219d, structureSize: 0x1f74, stringsOffset: 0x1fac, stringsSize: 0x1f1, nodes: 68, properties: 329, cpus: 6),
-        .init(name: "arm64-4node-embed", totalSize: 0x2421, structureSize: 0x21f8, stringsOffset: 0x2230, stringsSize: 0x1f1, nodes: 74, properties: 355, cpus: 8),
-        .init(name: "arm64-4node-numaoff", totalSize: 0x2421, structureSize: 0x21f8, stringsOffset: 0x2230, stringsSize: 0x1f1, nodes: 74, properties: 355, cpus: 8),
-        .init(name: "arm64-4node-page", totalSize: 0x2421, structureSize: 0x21f8, stringsOffset: 0x2230, stringsSize: 0x1f1, nodes: 74, properties: 355, cpus: 8),
-        .init(name: "arm64-nonuma-8cpu", totalSize: 0x2160, structureSize: 0x1f54, stringsOffset: 0x1f8c, stringsSize: 0x1d4, nodes: 70, properties: 331, cpus: 8),
+        .init(name: "arm64-1cpu", totalSize: 0x1d4e, structureSize: 0x1b50, stringsOffset: 0x1b88, stringsSize: 0x1c6, nodes: 56, properties: 219, cpus: 1),
+        .init(name: "arm64-2node-dt", totalSize: 0x219d, structureSize: 0x1f74, stringsOffset: 0x1fac, stringsSize: 0x1f1, nodes: 68, properties: 262, cpus: 6),
+        .init(name: "arm64-4node-embed", totalSize: 0x2421, structureSize: 0x21f8, stringsOffset: 0x2230, stringsSize: 0x1f1, nodes: 74, properties: 282, cpus: 8),
+        .init(name: "arm64-4node-numaoff", totalSize: 0x2421, structureSize: 0x21f8, stringsOffset: 0x2230, stringsSize: 0x1f1, nodes: 74, properties: 282, cpus: 8),
+        .init(name: "arm64-4node-page", totalSize: 0x2421, structureSize: 0x21f8, stringsOffset: 0x2230, stringsSize: 0x1f1, nodes: 74, properties: 282, cpus: 8),
+        .init(name: "arm64-nonuma-8cpu", totalSize: 0x2160, structureSize: 0x1f54, stringsOffset: 0x1f8c, stringsSize: 0x1d4, nodes: 70, properties: 262, cpus: 8),
     ]
 
     @Test("fixtures are found from #filePath")

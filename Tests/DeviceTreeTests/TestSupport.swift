@@ -35,6 +35,7 @@ enum Fixtures {
         try DeviceTree(flattened: dtb(name), fileName: "\(name)/board.dtb")
     }
 
+    /// Thrown when the fixture folder cannot be found.
     struct FixtureMissing: Error { var name: String }
 }
 
@@ -48,26 +49,35 @@ struct RawFDT {
     var lastCompatibleVersion: UInt32 = 16
     var bootCpuidPhys: UInt32 = 0
 
+    /// Four big-endian bytes.
     static func be32(_ v: UInt32) -> [UInt8] {
         [UInt8(v >> 24 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff)]
     }
 
+    /// Eight big-endian bytes.
     static func be64(_ v: UInt64) -> [UInt8] { be32(UInt32(v >> 32)) + be32(UInt32(v & 0xffff_ffff)) }
 
+    /// Zero-pads the structure block to 4 bytes (FDT_TAGALIGN).
     mutating func pad() { while structure.count % 4 != 0 { structure.append(0) } }
 
+    /// Appends a raw token word.
     mutating func token(_ t: UInt32) { structure += Self.be32(t) }
 
+    /// FDT_BEGIN_NODE with a NUL-terminated name.
     mutating func begin(_ name: String) { beginRaw(Array(name.utf8) + [0]) }
 
+    /// FDT_BEGIN_NODE with exactly these name bytes (NUL included by the caller).
     mutating func beginRaw(_ nameBytes: [UInt8]) {
         token(1)
         structure += nameBytes
         pad()
     }
 
+    /// FDT_END_NODE.
     mutating func end() { token(2) }
+    /// FDT_NOP.
     mutating func nop() { token(4) }
+    /// FDT_END.
     mutating func finish() { token(9) }
 
     /// The nameoff of `name`, added to the strings block on first use.
@@ -84,11 +94,13 @@ struct RawFDT {
         return offset
     }
 
+    /// FDT_PROP with a well-formed header.
     mutating func prop(_ name: String, _ value: [UInt8]) {
         let offset = nameOffset(name)
         propRaw(length: UInt32(value.count), nameOffset: offset, value: value)
     }
 
+    /// FDT_PROP with arbitrary length and nameoff fields.
     mutating func propRaw(length: UInt32, nameOffset: UInt32, value: [UInt8]) {
         token(3)
         structure += Self.be32(length) + Self.be32(nameOffset) + value
@@ -153,6 +165,7 @@ func parseError(_ bytes: [UInt8], fileName: String? = nil) -> DeviceTreeError? {
 /// A small deterministic PRNG (SplitMix64) so fuzz-style tests are reproducible.
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
+    /// The next 64 random bits.
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

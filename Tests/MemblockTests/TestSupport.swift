@@ -66,6 +66,15 @@ func fixtureLog(_ name: String) throws -> String {
     return try String(contentsOf: dir.appendingPathComponent("\(name)/console.log"), encoding: .utf8)
 }
 
+/// The lines of a log without their line terminators (the fixtures use CRLF).
+func logLines(_ text: String) -> [String] {
+    text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
+        var s = String($0)
+        if s.hasSuffix("\r") { s.removeLast() }
+        return s
+    }
+}
+
 struct FixtureMissing: Error, CustomStringConvertible {
     var name: String
     var description: String { "fixture \(name) not found from \(#filePath)" }

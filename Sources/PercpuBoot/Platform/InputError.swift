@@ -67,20 +67,26 @@ public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
 /// without `-` and `_`), so `nr_cpus` and `nrCpus` both find `nr-cpus`. A
 /// candidate qualifies when its distance is at most 1 for words of up to 4
 /// characters, else at most 2 or a third of the word's length; ties go to the
-/// earlier candidate.
+/// earlier candidate. A candidate that the word extends, or that extends the
+/// word, by a stem of at least 4 characters (`hotpluggable` → `hotplug`) also
+/// qualifies.
 public func didYouMean(_ word: String, among candidates: [String]) -> String? {
     guard !word.isEmpty else { return nil }
     let normalizedWord = normalizedForComparison(word)
+    let allowed = word.count <= 4 ? 1 : max(2, word.count / 3)
     var best: (candidate: String, distance: Int)?
     for candidate in candidates where candidate != word {
-        let distance = min(editDistance(word, candidate),
-                           editDistance(normalizedWord, normalizedForComparison(candidate)))
+        let normalizedCandidate = normalizedForComparison(candidate)
+        var distance = min(editDistance(word, candidate), editDistance(normalizedWord, normalizedCandidate))
+        // "hotpluggable" for "hotplug", "srat" for "srat-revision": one word extends the other.
+        let (shorter, longer) = normalizedWord.count < normalizedCandidate.count
+            ? (normalizedWord, normalizedCandidate) : (normalizedCandidate, normalizedWord)
+        if shorter.count >= 4, longer.hasPrefix(shorter) { distance = min(distance, allowed) }
         if best == nil || distance < best!.distance {
             best = (candidate, distance)
         }
     }
     guard let best else { return nil }
-    let allowed = word.count <= 4 ? 1 : max(2, word.count / 3)
     return best.distance <= allowed ? best.candidate : nil
 }
 

@@ -91,6 +91,7 @@ struct Field {
             guard keys.contains(name) else {
                 var message = "unknown key '\(name)'"
                 if let home = elsewhere[name] { message += " here; it belongs under '\(home)'" }
+                if name == "<<" { message = "merge keys ('<<') are not supported; write the keys out" }
                 throw located.error(message, expected: listing(keys),
                                     suggestion: elsewhere[name] == nil ? didYouMean(name, among: keys) : nil)
             }

@@ -39,7 +39,7 @@ enum NumberSyntax {
     }
 
     /// The binary multipliers, by suffix letter (uppercased).
-    private static let multipliers: [Character: UInt64] = [
+    private static let multipliers: [String: UInt64] = [
         "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 << 50, "E": 1 << 60,
     ]
 
@@ -49,7 +49,11 @@ enum NumberSyntax {
         guard !trimmed.isEmpty else { return .failure(.empty) }
         if trimmed.hasPrefix("-") {
             // "-1", "-0x10", "-4K": report the sign, but only when the rest is a number.
-            return parse(String(trimmed.dropFirst())).flatMap { _ in .failure(.negative) }
+            switch parse(String(trimmed.dropFirst())) {
+            case .success, .failure(.overflow): return .failure(.negative)
+            case .failure(.empty): return .failure(.invalid)
+            case .failure(let failure): return .failure(failure)
+            }
         }
         let lower = trimmed.lowercased()
         if lower.hasPrefix("0x") { return digits(trimmed.dropFirst(2), radix: 16) }
@@ -72,7 +76,7 @@ enum NumberSyntax {
         }
         guard let letter = rest.first else { return .success(value) }
         let tail = rest.dropFirst()
-        guard let multiplier = multipliers[Character(letter.uppercased())],
+        guard let multiplier = multipliers[letter.uppercased()],
               tail.isEmpty || tail == "iB" || tail == "B" else {
             return .failure(.badSuffix(String(rest)))
         }
@@ -86,7 +90,7 @@ enum NumberSyntax {
         var sawDigit = false
         for character in text {
             if character == "_" { continue }
-            guard let digit = character.hexDigitValue.map(UInt64.init), digit < radix else {
+            guard character.isASCII, let digit = character.hexDigitValue.map(UInt64.init), digit < radix else {
                 return .failure(.invalid)
             }
             sawDigit = true
@@ -127,7 +131,7 @@ enum NumberSyntax {
             }
         }
         guard hasPoint || hasExponent else { return false }
-        if let letter = rest.first, multipliers[Character(letter.uppercased())] != nil {
+        if let letter = rest.first, multipliers[letter.uppercased()] != nil {
             rest = rest.dropFirst()
             return rest.isEmpty || rest == "iB" || rest == "B"
         }

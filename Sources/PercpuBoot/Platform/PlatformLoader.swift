@@ -38,7 +38,8 @@ public enum PlatformLoader {
                             defaultArch: Architecture? = nil, defaultStaticSize: UInt64? = nil,
                             dtbLoader: (String) throws(InputError) -> DeviceTreeFirmware) throws(InputError)
         -> Platform {
-        guard let root = try YAMLDocument.compose(yaml, file: fileName) else {
+        guard let root = try YAMLDocument.compose(yaml, file: fileName),
+              !Field(node: root, path: "", file: fileName).isNull else {
             throw InputError(file: fileName, message: "the file holds no YAML document",
                              expected: "a mapping with at least arch, static-size and firmware")
         }
@@ -47,7 +48,9 @@ public enum PlatformLoader {
             .mapping(keys: rootKeys, expected: "a mapping of platform keys (\(listing(rootKeys, conjunction: "and")))",
                      elsewhere: misplacedKeys)
 
-        // arch and kernel first: the config's defaults and checks depend on them.
+        // In the schema's order, which is also the order of dependence (config needs arch and kernel).
+        let name = try top["name"]?.string() ?? defaultName(fileName)
+        let description = try top["description"]?.string() ?? ""
         let arch: Architecture
         if let field = top["arch"] {
             arch = try architecture(field)
@@ -66,17 +69,15 @@ public enum PlatformLoader {
             staticSize = try top.required("static-size", expected: staticSizeExpected)
                 .integer(in: 1...(1 << 30) - 1, expected: staticSizeExpected)
         }
+        let cmdline = try top["cmdline"]?.string() ?? ""
         let firmwareField = try top.required("firmware", expected: "a mapping with device-tree or acpi")
         let firmware = try FirmwareSection.parse(firmwareField, context: context, dtbLoader: dtbLoader)
         let memblock = try top["memblock"].map { field throws(InputError) in
             try memblockSetup(field, context: context)
         } ?? MemblockSetup()
 
-        return Platform(name: try top["name"]?.string() ?? defaultName(fileName),
-                        description: try top["description"]?.string() ?? "",
-                        arch: arch, kernel: kernel, config: config, staticSize: staticSize,
-                        cmdline: try top["cmdline"]?.string() ?? "",
-                        firmware: firmware, memblock: memblock)
+        return Platform(name: name, description: description, arch: arch, kernel: kernel, config: config,
+                        staticSize: staticSize, cmdline: cmdline, firmware: firmware, memblock: memblock)
     }
 
     /// Top-level keys people put at the wrong level, and where they belong.
@@ -84,7 +85,7 @@ public enum PlatformLoader {
         var keys: [String: String] = [:]
         for key in ConfigSection.keys { keys[key] = "config" }
         for key in ["device-tree", "acpi"] { keys[key] = "firmware" }
-        for key in ["from-log", "reserved", "memory"] { keys[key] = "memblock" }
+        for key in ["from-log", "reserved"] { keys[key] = "memblock" }
         return keys
     }()
 

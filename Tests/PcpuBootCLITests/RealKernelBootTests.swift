@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import PcpuBootCLI
+@testable import PercpuBoot
+import PcpuBootTestSupport
+
+/// Acceptance against real kernels: every device-tree boot recorded in
+/// Tests/Fixtures/kernel-boots (Debian 6.1 arm64 under QEMU). The expected
+/// lines are read from each case's console.log, never written here.
+@Suite struct RealKernelBootTests {
+    static let cases = Fixtures.deviceTreeCases
+
+    /// The command, as a user types it.
+    static func arguments(_ name: String, extraCmdline: String, memblockFrom: Bool) -> [String] {
+        let dir = Fixtures.kernelBoots.appendingPathComponent(name).path
+        var args = ["--dtb", dir + "/board.dtb", "--arch", "arm64", "--kernel", "6.1", "--static-size", "87272",
+                    "--nr-cpus", "256", "--cmdline", extraCmdline, "--format", "dmesg"]
+        if memblockFrom { args += ["--memblock-from", dir + "/console.log"] }
+        return args
+    }
+
+    @Test func everyDeviceTreeCaseIsCovered() {
+        // Six arm64 device-tree boots are recorded; a lost fixture must not silently shrink the suite.
+        #expect(Self.cases.count >= 6)
+    }
+
+    @Test(arguments: cases)
+    func percpuLinesMatchByteForByte(_ name: String) throws {
+        let real = RealBootLog(text: try Fixtures.text("\(name)/console.log"))
+        let output = PcpuBootCLI.run(Self.arguments(name, extraCmdline: try Fixtures.extraCommandLine(name), memblockFrom: false))
+        #expect(output.status == 0, "\(output.stderr)")
+        let emulated = output.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let expected = real.lines.filter { $0.hasPrefix("percpu:") || $0.hasPrefix("pcpu-alloc:") }
+        #expect(!expected.isEmpty)
+        #expect(emulated.filter { $0.hasPrefix("percpu:") || $0.hasPrefix("pcpu-alloc:") } == expected)
+        // The kernel's trailing space on the unit map line is part of the match.
+        #expect(expected.last?.hasSuffix(" ") == true)
+    }
+
+    @Test(arguments: cases)
+    func memblockTraceMatchesFromTheLogsDump(_ name: String) throws {
+        let real = RealBootLog(text: try Fixtures.text("\(name)/console.log"))
+        let extra = (try Fixtures.extraCommandLine(name) + " memblock=debug").trimmingCharacters(in: .whitespaces)
+        let output = PcpuBootCLI.run(Self.arguments(name, extraCmdline: extra, memblockFrom: true))
+        #expect(output.status == 0, "\(output.stderr)")
+        let emulated = output.stdout.split(separator: "\n").map(String.init)
+        let expectedTrace = real.percpuMemblockTrace
+        #expect(expectedTrace.count > 4)
+        #expect(RealBootLog.percpuMemblockTrace(emulated) == expectedTrace)
+    }
+
+    @Test(arguments: cases)
+    func firstChunkMetadataAllocationsMatch(_ name: String) throws {
+        // Beyond the percpu: line: pcpu_setup_first_chunk's tables and pcpu_alloc_first_chunk's
+        // chunk, maps and blocks, each allocation's size and the range memblock reserved for it.
+        let real = RealBootLog(text: try Fixtures.text("\(name)/console.log"))
+        let extra = (try Fixtures.extraCommandLine(name) + " memblock=debug").trimmingCharacters(in: .whitespaces)
+        let output = PcpuBootCLI.run(Self.arguments(name, extraCmdline: extra, memblockFrom: true))
+        let emulated = output.stdout.split(separator: "\n").map(String.init)
+        #expect(Self.afterPercpuLine(emulated) == Self.afterPercpuLine(real.lines))
+    }
+
+    /// memblock lines from the `percpu:` line up to the last per-CPU free.
+    static func afterPercpuLine(_ lines: [String]) -> [String] {
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("percpu: ") }) else { return [] }
+        var out: [String] = []
+        for line in lines[start...] {
+            guard line.hasPrefix("memblock_") || line.hasPrefix("pcpu-alloc") || line.hasPrefix("percpu") else { break }
+            if line.hasPrefix("memblock_") { out.append(RealBootLog.stripCallerOffset(line)) }
+        }
+        return out
+    }
+
+    @Test func checkCommandFindsNoDifference() throws {
+        let dir = Fixtures.kernelBoots.appendingPathComponent("arm64-4node-embed").path
+        let output = PcpuBootCLI.run(["check", dir + "/console.log", "--dtb", dir + "/board.dtb", "--kernel", "6.1",
+                                      "--nr-cpus", "256"])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stdout.contains("identical"))
+    }
+}
