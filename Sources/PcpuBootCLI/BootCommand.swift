@@ -7,10 +7,8 @@ struct BootCommand: OutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "boot",
         abstract: "Emulate one boot of a platform and report its per-CPU setup.",
-        discussion: """
-        PLATFORM is a YAML platform file or a bundled platform's name (`pcpu-boot list`). Without it,
-        --dtb and --arch describe the machine. Flags override what the platform file says.
-        """)
+        discussion: "PLATFORM is a YAML platform file or a bundled platform's name (`pcpu-boot list`). Without it, "
+            + "--dtb and --arch describe the machine. Flags override what the platform file says.")
 
     @OptionGroup var machine: MachineOptions
 

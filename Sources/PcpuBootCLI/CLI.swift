@@ -61,11 +61,8 @@ struct PcpuBootCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pcpu-boot",
         abstract: "Emulate Linux's boot-time per-CPU setup (setup_per_cpu_areas) for a described machine.",
-        discussion: """
-        Turns a machine's NUMA layout into per-CPU groups, units, __per_cpu_offset[] and the first chunk,
-        printing the lines a real kernel prints. Exit status: 0 booted, 1 the emulated kernel panicked,
-        2 unusable input.
-        """,
+        discussion: "Turns a machine's NUMA layout into per-CPU groups, units, __per_cpu_offset[] and the first chunk, "
+            + "printing the lines a real kernel prints. Exit status: 0 booted, 1 the emulated kernel panicked, 2 unusable input.",
         subcommands: [BootCommand.self, ListCommand.self, CompareCommand.self, CheckCommand.self],
         defaultSubcommand: BootCommand.self)
 }

@@ -7,12 +7,10 @@ struct CheckCommand: OutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Replay a real memblock=debug boot log and report every per-CPU line that differs.",
-        discussion: """
-        Reads the log's command line, kernel version and static per-CPU size, boots the machine
-        (from --dtb, or a platform file given with --platform) with memblock started from the log's
-        MEMBLOCK configuration dump, and compares the percpu:/pcpu-alloc: lines and the memblock
-        trace of the per-CPU setup. Exit status 0 when everything matches, 1 when something differs.
-        """)
+        discussion: "Reads the log's command line, kernel version and static per-CPU size, boots the machine "
+            + "(from --dtb, or a platform file given with --platform) with memblock started from the log's "
+            + "MEMBLOCK configuration dump, and compares the percpu:/pcpu-alloc: lines and the memblock "
+            + "trace of the per-CPU setup. Exit status 0 when everything matches, 1 when something differs.")
 
     @Argument(help: ArgumentHelp("A real boot log (serial console or dmesg) taken with memblock=debug.", valueName: "log"))
     var logPath: String

@@ -45,7 +45,7 @@ public enum PlatformLoader {
         }
         let context = LoadContext(file: fileName, baseDirectory: baseDirectory)
         let top = try Field(node: root, path: "", file: fileName)
-            .mapping(keys: rootKeys, expected: "a mapping of platform keys (\(listing(rootKeys, conjunction: "and")))",
+            .mapping(keys: rootKeys, expected: "a mapping of platform keys: arch, static-size, firmware, ...",
                      elsewhere: misplacedKeys)
 
         // In the schema's order, which is also the order of dependence (config needs arch and kernel).

@@ -134,6 +134,7 @@ enum YAMLDocument {
 
     /// The Unicode-scalar index of a 1-based line and column.
     private static func scalarIndex(line: Int, column: Int, in text: String) -> String.UnicodeScalarView.Index? {
+        guard line >= 1, column >= 1 else { return nil }
         let view = text.unicodeScalars
         var index = view.startIndex
         var currentLine = 1

@@ -53,6 +53,29 @@ import PercpuBoot
         }
     }
 
+    /// Seeded random edits (replace, insert, delete a character with YAML's
+    /// punctuation, digits and letters) of the valid files.
+    @Test func randomEditsLoadOrFail() {
+        var generator = SeededGenerator(seed: 0x5EED)
+        let alphabet = Array(":-[]{},#&*!|>'\"?% \n\t0x1G_.ab\u{1}\u{FEFF}é")
+        for base in [PlatformLoaderTests.everyKeyDeviceTree, Self.acpiFile] {
+            let characters = Array(base)
+            for _ in 0..<1500 {
+                var copy = characters
+                for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                    let index = Int.random(in: 0..<copy.count, using: &generator)
+                    let character = alphabet.randomElement(using: &generator)!
+                    switch Int.random(in: 0..<3, using: &generator) {
+                    case 0: copy[index] = character
+                    case 1: copy.insert(character, at: index)
+                    default: copy.remove(at: index)
+                    }
+                }
+                Self.check(String(copy))
+            }
+        }
+    }
+
     @Test func deepNestingIsRefused() {
         for text in [String(repeating: "[", count: 100_000), String(repeating: "{a: ", count: 50_000),
                      String(repeating: "- ", count: 50_000) + "x",
@@ -75,5 +98,18 @@ import PercpuBoot
         ]
         for text in texts { Self.check(text) }
         #expect(S.error("arch: !!int arm64\n")?.message == "missing key 'static-size'")
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so failures reproduce.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
