@@ -56,9 +56,11 @@ extension Memblock {
     }
 
     /// `memblock_set_node()` with a log, for the doubling messages an isolate may print.
+    /// Without CONFIG_NUMA it does nothing.
     @discardableResult
     public mutating func setNode(_ base: UInt64, _ size: UInt64, type: MemblockTypeName, nid: Int,
                                  log: inout KernelLog) throws(KernelPanic) -> Bool {
+        guard profile.numa else { return true }
         guard let range = try isolateRange(type, base: base, size: size, log: &log) else { return false }
         withArray(type) { a in
             for i in range { a.regions[i].nid = nid }

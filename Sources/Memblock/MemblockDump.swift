@@ -1,10 +1,11 @@
 import KernelSupport
 
 extension Memblock {
-    /// Whether `memblock_dump()` prints " on node N" for a region: 6.1/6.8 when nid != MAX_NUMNODES
-    /// (so NUMA_NO_NODE prints "on node -1"), 6.12 when `numa_valid_node(nid)`.
+    /// Whether `memblock_dump()` prints " on node N" for a region (CONFIG_NUMA only): 6.1/6.8 when
+    /// nid != MAX_NUMNODES (so NUMA_NO_NODE prints "on node -1"), 6.12 when `numa_valid_node(nid)`.
     func dumpShowsNode(_ nid: Int) -> Bool {
-        profile.kernel == .v6_12 ? numaValidNode(nid) : nid != profile.maxNumNodes
+        guard profile.numa else { return false }
+        return profile.kernel == .v6_12 ? numaValidNode(nid) : nid != profile.maxNumNodes
     }
 
     /// The lines of `memblock_dump(type)`: ` %s.cnt  = 0x%lx`, then per region

@@ -75,7 +75,7 @@ enum MemblockDumpReader {
                   let size = sc.hex(), sc.take(" bytes") else {
                 throw fail(i, "expected \(expected), found '\(text)'")
             }
-            var nid = profile.maxNumNodes
+            var nid = profile.numa ? profile.maxNumNodes : 0
             if sc.take(" on node ") {
                 guard let n = sc.signed() else { throw fail(i, "expected a node number after 'on node', found '\(text)'") }
                 nid = n

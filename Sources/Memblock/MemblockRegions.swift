@@ -5,9 +5,10 @@ import KernelSupport
 
 extension Memblock {
     /// `memblock_insert_region()`: put a new region at `idx`, shifting the rest up
-    /// (the caller guarantees `cnt < max`).
+    /// (the caller guarantees `cnt < max`). Without CONFIG_NUMA the nid is not stored (reads as 0).
     mutating func insertRegion(_ type: MemblockTypeName, at idx: Int, base: UInt64, size: UInt64,
                                nid: Int, flags: MemblockFlags) {
+        let nid = profile.numa ? nid : 0
         withArray(type) { a in
             a.regions.insert(MemblockRegion(base: base, size: size, flags: flags, nid: nid), at: idx)
             a.totalSize &+= size
@@ -60,6 +61,7 @@ extension Memblock {
 
         // Special case for an empty array (6.8: dummy entry; 6.12: cnt == 0).
         if regions(type).isEmpty {
+            let nid = profile.numa ? nid : 0
             withArray(type) { a in
                 a.regions = [MemblockRegion(base: obase, size: size, flags: flags, nid: nid)]
                 a.totalSize = size

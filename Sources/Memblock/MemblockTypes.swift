@@ -83,12 +83,16 @@ public struct MemblockProfile: Sendable, Equatable {
     public var reservedCapacity: Int
     /// `memblock_allow_resize()` has run (true by the time setup_per_cpu_areas runs).
     public var canResize: Bool
-    /// `sizeof(struct memblock_region)`: 24 on 64-bit with CONFIG_NUMA (base 8, size 8, flags 4, nid 4).
+    /// `sizeof(struct memblock_region)`: 24 on 64-bit, with or without CONFIG_NUMA
+    /// (base 8, size 8, flags 4, nid 4 or padding) — "reserved is doubled to 256 at [X-X+0x17ff]".
     public var regionStructSize: UInt64
+    /// CONFIG_NUMA. Without it regions carry no nid (`memblock_get_region_node()` is 0),
+    /// memblock_set_node() does nothing and the dump never says " on node".
+    public var numa: Bool
 
     public init(kernel: MemblockKernel, maxNumNodes: Int, smpCacheBytes: UInt64, pageSize: UInt64 = 4096,
                 memoryCapacity: Int = 128, reservedCapacity: Int = 128, canResize: Bool = true,
-                regionStructSize: UInt64 = 24) {
+                regionStructSize: UInt64 = 24, numa: Bool = true) {
         self.kernel = kernel
         self.maxNumNodes = maxNumNodes
         self.smpCacheBytes = smpCacheBytes
@@ -97,6 +101,7 @@ public struct MemblockProfile: Sendable, Equatable {
         self.reservedCapacity = reservedCapacity
         self.canResize = canResize
         self.regionStructSize = regionStructSize
+        self.numa = numa
     }
 }
 

@@ -161,6 +161,30 @@ import KernelSupport
         #expect(traces(log) == ["memblock_add: [0x0000000000001000-0x0000000000000fff] t"])
     }
 
+    /// memblock_trim_memory(PAGE_SIZE) as x86 runs it on the e820 RAM of x86-2node-embed
+    /// (`BIOS-e820: [mem 0x…0000-0x…9fbff] usable`, `[mem 0x…100000-0x…7ffdffff] usable`): the
+    /// partial page goes, but total_size keeps it — the dump's `memory size = 0x000000007ff7ec00`.
+    ///
+    ///  | +------+.|      +--------------------+ |
+    ///  | | RAM  |x|      |        RAM         | |
+    ///  +-+------+-+------+--------------------+-+
+    ///  0x1000  0x9f000 0x9fc00  0x100000      0x7ffe0000
+    @Test func trimMemoryKeepsStaleTotal() throws {
+        var mb = Memblock(profile: testProfile())
+        var log = KernelLog()
+        try mb.add(0x1000, 0x9ec00, log: &log, caller: "e820__memblock_setup")
+        try mb.add(0x10_0000, 0x7fee_0000, log: &log, caller: "e820__memblock_setup")
+        #expect(mb.memorySize == 0x7ff7_ec00)
+        mb.trimMemory(align: 0x1000)
+        #expect(mb.memory == [region(0x1000, 0x9e000), region(0x10_0000, 0x7fee_0000)])
+        #expect(mb.memorySize == 0x7ff7_ec00)
+        #expect(mb.dumpAllLines()[1] == " memory size = 0x000000007ff7ec00 reserved size = 0x0000000000000000")
+        // A region that vanishes is subtracted.
+        try mb.add(0x8000_0100, 0x800, log: &log, caller: "t")
+        mb.trimMemory(align: 0x1000)
+        #expect(mb.memory.count == 2 && mb.memorySize == 0x7ff7_ec00)
+    }
+
     /// memblock_start_of_DRAM / end_of_DRAM / is_region_memory.
     @Test func dramBoundsAndIsMemory() throws {
         let mb = try memblock(memory: [region(0x4000_0000, 0x4000_0000, nid: 0), region(0x8000_0000, 0x4000_0000, nid: 1)])

@@ -141,7 +141,7 @@ import KernelSupport
         let text = try fixtureLog("arm64-1cpu")
         let lines = logLines(text)
         var rng = SplitMix64(seed: 0x5eed)
-        for _ in 0 ..< 300 {
+        for _ in 0 ..< 100 {
             var damaged = lines
             switch rng.next() % 3 {
             case 0: damaged = Array(damaged.prefix(Int(rng.next() % UInt64(damaged.count))))

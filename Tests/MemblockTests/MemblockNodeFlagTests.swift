@@ -32,6 +32,22 @@ import KernelSupport
         #expect(mb.dumpLines(.reserved).last?.hasSuffix("bytes on node -1 flags: 0x0") == true)
     }
 
+    /// Without CONFIG_NUMA regions have no node: nid reads 0, set_node does nothing, the dump
+    /// shows no node, and a node-0 allocation (early_cpu_to_node) finds the memory.
+    @Test func withoutNuma() throws {
+        var profile = testProfile()
+        profile.numa = false
+        profile.maxNumNodes = 1
+        var mb = try memblock(profile, memory: [region(0x4000_0000, 0x1000_0000)])
+        #expect(mb.memory == [region(0x4000_0000, 0x1000_0000, nid: 0)])
+        try mb.setNode(0x4000_0000, 0x1000, type: .memory, nid: 3)
+        #expect(mb.memory.count == 1)
+        #expect(mb.dumpLines(.memory)[1].hasSuffix("0x0000000010000000 bytes flags: 0x0"))
+        var log = KernelLog()
+        #expect(try mb.allocTryNid(size: 0x1000, align: 0x1000, minAddr: 0x4000_0000, maxAddr: 0, nid: 0, log: &log,
+                                   caller: "pcpu_fc_alloc") == 0x4fff_f000)
+    }
+
     /// mark_nomap splits off the range with NOMAP; clear_nomap merges it back.
     ///
     ///  |  +------+-------+------+  |       |  +---------------------+  |

@@ -40,7 +40,8 @@ extension VmallocLayout {
         switch kernel {
         case .v5_10:
             let levels = (vaBits - 4) / (pageShift - 3)
-            let pudShift = levels > 3 ? (pageShift - 3) * 3 + 3 : (pageShift - 3) * (4 - levels) + 3
+            // PUD_SHIFT = ARM64_HW_PGTABLE_LEVEL_SHIFT(1); with ≤ 3 levels the PUD folds into the PGD.
+            let pudShift = (pageShift - 3) * min(levels, 3) + 3
             let vmemmapSize = (pageEndMin &- pageOffset) >> UInt64(vmemmapShift)
             let start = pageEndMin &+ 2 * sz128M
             let end = 0 &- (UInt64(1) << UInt64(pudShift)) &- vmemmapSize &- 0x10000

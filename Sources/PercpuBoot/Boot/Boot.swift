@@ -29,7 +29,7 @@ public enum Boot {
         var result = BootResult(platform: platform, profile: profile, cmdline: cmdline, log: log, outcome: .booted,
                                 topology: nil, firstChunkKind: nil, embedFailure: nil, allocInfo: nil, maxDistance: nil,
                                 baseAddr: nil, groupPhys: [], unitPagesPhys: [], setup: nil, cpus: [],
-                                memblockMemory: [], memblockReserved: [])
+                                dynamicChunks: nil, memblockMemory: [], memblockReserved: [])
         do {
             let topology = try NUMAInit.run(platform, profile: profile, cmdline: cmdline, memblock: &memblock, log: &log)
             result.topology = topology
@@ -69,6 +69,12 @@ public enum Boot {
             result.unitPagesPhys = outcome.placed?.unitPagesPhys ?? []
             result.setup = outcome.setup
             result.cpus = perCPUAreas(outcome, topology: topology, profile: profile)
+            if let setup = outcome.setup, let ai = outcome.placed?.ai, profile.config.smp, profile.config.mmu {
+                result.dynamicChunks = dynamicChunkOutlook(offsets: setup.groupOffsets, sizes: setup.groupSizes,
+                                                           align: ai.atomSize, vmallocStart: profile.layout.vmallocStart,
+                                                           vmallocEnd: profile.layout.vmallocEnd,
+                                                           earlyAreas: earlyVmallocAreas(profile, outcome: outcome))
+            }
         } catch let panic as KernelPanic {
             log.print(.emerg, "", panic.description)
             result.outcome = .panicked(panic.message)
@@ -81,6 +87,22 @@ public enum Boot {
         result.memblockMemory = memblock.memory
         result.memblockReserved = memblock.reserved
         return result
+    }
+
+    /// What the vmalloc space already holds when the first dynamic chunk is
+    /// made: arm64's kernel image (at VMALLOC_START, with a guard page) and the
+    /// page first chunk's own area.
+    static func earlyVmallocAreas(_ profile: ArchProfile, outcome: PercpuOutcome) -> [(UInt64, UInt64)] {
+        var areas: [(UInt64, UInt64)] = []
+        if profile.arch == .arm64 {
+            let start = profile.layout.kernelImageStart
+            areas.append((start, start &+ profile.kernelImageSize &+ profile.pageSize))
+        }
+        if outcome.kind == .page, let placed = outcome.placed {
+            let size = UInt64(placed.unitPagesPhys.count) &* placed.ai.unitSize
+            areas.append((placed.baseAddr, placed.baseAddr &+ size))
+        }
+        return areas
     }
 
     /// The `__per_cpu_offset[]` rows: `delta + pcpu_unit_offsets[cpu]` for every possible CPU.

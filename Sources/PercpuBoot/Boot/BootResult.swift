@@ -34,6 +34,9 @@ public struct BootResult: Sendable, Codable {
     public var setup: PcpuSetupResult?
     /// One row per possible CPU.
     public var cpus: [PerCPUArea]
+    /// Where the next dynamic chunks would go in the vmalloc space (percpu-vm
+    /// backend only): `pcpu_get_vm_areas` for chunks of the first chunk's shape.
+    public var dynamicChunks: DynamicChunkOutlook?
     /// memblock when setup_per_cpu_areas returned.
     public var memblockMemory: [MemblockRegion]
     public var memblockReserved: [MemblockRegion]

@@ -9,8 +9,9 @@ extension ArchProfile {
         case .v6_8: .v6_8
         case .v6_12: .v6_12
         }
+        // Without CONFIG_NUMA memblock keeps no node ids (regions read as node 0).
         return MemblockProfile(kernel: kernel, maxNumNodes: config.maxNumNodes, smpCacheBytes: smpCacheBytes,
-                               pageSize: pageSize)
+                               pageSize: pageSize, numa: config.numa)
     }
 }
 

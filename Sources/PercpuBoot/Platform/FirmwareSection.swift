@@ -18,7 +18,8 @@ enum FirmwareSection {
         guard let name = written.first else {
             throw field.error("firmware describes nothing", expected: "a device-tree or an acpi mapping")
         }
-        let expected = name == "acpi" ? "a mapping with processors and memory" : "a mapping with dtb, or with cpus and memory"
+        let expected = name == "acpi"
+            ? "a mapping with processors and memory" : "a mapping with dtb, or with cpus and memory"
         let value = try fields.required(name, expected: expected)
         return name == "acpi"
             ? .acpi(try ACPISection.parse(value))

@@ -5,7 +5,10 @@
 /// column, the key path inside the YAML document) so that a user can go
 /// straight to it, and it reads like a compiler diagnostic:
 ///
-///     arm64.yaml:12:7: error: at 'config.nr-cpuss': unknown key 'nr-cpuss' (expected nr-cpus, ...); did you mean 'nr-cpus'?
+///     arm64.yaml:12:3: error: at 'config.nr-cpuss': unknown key 'nr-cpuss' (expected nr-cpus, ...);
+///         did you mean 'nr-cpus'?
+///
+/// (one line; wrapped here).
 ///
 /// Only *structural* problems are input errors. A firmware description the
 /// real kernel would reject (a node id beyond MAX_NUMNODES, a bad distance

@@ -100,11 +100,17 @@ struct Field {
         return Fields(container: self, entries: entries)
     }
 
-    /// The elements of a list; null reads as an empty list.
+    /// The elements of a list; null reads as an empty list. An empty item
+    /// (`- ` with nothing after it) is an error: no list of the schema has a
+    /// use for one, and it is usually an unfinished edit.
     func sequence(expected: String) throws(InputError) -> [Field] {
         if isNull { return [] }
         guard case .sequence(let sequence) = node else { throw typeError(expected: expected) }
-        return sequence.enumerated().map { element($1, index: $0) }
+        let elements = sequence.enumerated().map { element($1, index: $0) }
+        if let empty = elements.first(where: \.isNull) {
+            throw empty.error("empty list item", expected: expected)
+        }
+        return elements
     }
 
     /// A scalar's text (numbers and booleans too, as written); null reads as "".

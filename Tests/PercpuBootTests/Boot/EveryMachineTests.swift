@@ -1,0 +1,146 @@
+import Testing
+import PcpuBootTestSupport
+@testable import PercpuBoot
+
+/// Whole boots of the machine kinds no real log in the fixtures covers; every
+/// expected number is worked from the kernel's arithmetic in the comment.
+@Suite struct EveryMachineTests {
+    /// UP (`!CONFIG_SMP`, mm/percpu.c UP setup_per_cpu_areas): unit =
+    /// roundup_pow_of_two(max(PCPU_MIN_UNIT_SIZE 32768, PERCPU_DYNAMIC_RESERVE 28672)) = 32768;
+    /// no "Embedded" line, only the dump: `s0 r0 d32768 u32768 alloc=1*32768`, `[0] 0 `.
+    @Test func uniprocessor() throws {
+        let platform = deviceTreePlatform(arch: .riscv64, cpuNodes: [-1], memory: [(0x8000_0000, 256 << 20, -1)],
+                                          configure: { $0.smp = false; $0.numa = false; $0.nrCpus = 1 })
+        let result = try Boot.run(platform)
+        #expect(result.outcome == .booted)
+        #expect(result.percpuLines == ["pcpu-alloc: s0 r0 d32768 u32768 alloc=1*32768", "pcpu-alloc: [0] 0 "])
+        #expect(result.firstChunkKind == .up)
+        #expect(result.setup?.firstChunk.reservedChunk == nil)
+    }
+
+    /// nommu K210 (KERNEL-SPEC §10.C): s15264, no modules → r0;
+    /// PFN_ALIGN(15264 + 28672 = 43936) = 45056 (11 pages), d = 29792;
+    /// one group, max_distance = 2 × 45056 = 0x16000 > VMALLOC_TOTAL 0 × 3/4 → warned, kept;
+    /// percpu-km: 22 pages → roundup_pow_of_two 32 → "wasting 10 pages per chunk".
+    @Test func nommuK210() throws {
+        let platform = deviceTreePlatform(arch: .riscv64, cpuNodes: [-1, -1], memory: [(0x8000_0000, 8 << 20, -1)],
+                                          staticSize: 15264,
+                                          configure: { $0.mmu = false; $0.numa = false; $0.modules = false
+                                                       $0.nrCpus = 2; $0.needPerCpuPageFirstChunk = false })
+        let result = try Boot.run(platform)
+        #expect(result.outcome == .booted)
+        #expect(result.percpuLines == [
+            "percpu: max_distance=0x16000 too large for vmalloc space 0x0",
+            "percpu: Embedded 11 pages/cpu s15264 r0 d29792 u45056",
+            "percpu: wasting 10 pages per chunk",
+            "pcpu-alloc: s15264 r0 d29792 u45056 alloc=11*4096",
+            "pcpu-alloc: [0] 0 [0] 1 ",
+        ])
+    }
+
+    /// nommu with two NUMA-less groups cannot happen (one group only), but the
+    /// km backend still refuses more than one group: a UP-less check of
+    /// pcpu_verify_alloc_info is covered by the K210 case above.
+    ///
+    /// riscv64 Sv39 (VMALLOC_TOTAL 0x1000000000, threshold 0xc00000000):
+    /// node 1's memory at 64 GiB → max_distance > 48 GiB → -EINVAL → page chunk.
+    /// 6.8 page chunk: PFN_ALIGN(60416 + 8192 + 20480 = 89088) = 90112 = 22 pages, d = 21504.
+    @Test func riscvSv39HugeDistanceFallsBack() throws {
+        let platform = deviceTreePlatform(arch: .riscv64, cpuNodes: [0, 0, 1, 1],
+                                          memory: [(0x8000_0000, 4 << 30, 0), (0x10_0000_0000, 4 << 30, 1)],
+                                          distances: [(0, 1, 20)], staticSize: 60416,
+                                          configure: { $0.pagingMode = .sv39 })
+        let result = try Boot.run(platform)
+        let lines = result.percpuLines
+        #expect(lines.count == 5)
+        #expect(lines[0].hasPrefix("percpu: max_distance=0x"))
+        #expect(lines[0].hasSuffix(" too large for vmalloc space 0x1000000000"))
+        #expect(lines[1] == "NUMA: PERCPU: auto allocator failed (-22), falling back to page size")
+        #expect(lines[2] == "percpu: 22 4K pages/cpu s60416 r8192 d21504")
+        #expect(result.firstChunkKind == .page)
+        // The printed max_distance is the embed attempt's span: the two group areas'
+        // distance plus the higher group's 2 units of 24 pages (PFN_ALIGN(60416+8192+28672) = 98304).
+        let printed = UInt64(lines[0].dropFirst("percpu: max_distance=0x".count).prefix { $0 != " " }, radix: 16)!
+        #expect(printed > 0xc00000000 && printed < 0x10_0000_0000 + 4 << 30)
+        #expect(printed % 4096 == 0)
+    }
+
+    /// Same machine with Sv48 (32 TiB vmalloc): 64 GiB apart is nothing; embed works, 2 groups.
+    @Test func riscvSv48Embeds() throws {
+        let platform = deviceTreePlatform(arch: .riscv64, cpuNodes: [0, 0, 1, 1],
+                                          memory: [(0x8000_0000, 4 << 30, 0), (0x10_0000_0000, 4 << 30, 1)],
+                                          distances: [(0, 1, 20)], staticSize: 60416,
+                                          configure: { $0.pagingMode = .sv48 })
+        let result = try Boot.run(platform)
+        #expect(result.percpuLines.first == "percpu: Embedded 24 pages/cpu s60416 r8192 d29696 u98304")
+        #expect(result.allocInfo?.groups.count == 2)
+    }
+
+    /// Without the page allocator (arm64 before v5.16), a too-large max_distance
+    /// only warns and the embed chunk stays.
+    @Test func noPageFallbackKeepsEmbed() throws {
+        let platform = deviceTreePlatform(kernel: .v5_10, cpuNodes: [0, 1],
+                                          memory: [(0x8000_0000, 4 << 30, 0), (0x8000_0000_0000, 4 << 30, 1)],
+                                          distances: [(0, 1, 20)],
+                                          configure: { $0.pageSize = 65536; $0.vaBits = 52; $0.needPerCpuPageFirstChunk = false })
+        let result = try Boot.run(platform)
+        #expect(result.percpuLines[0].hasSuffix(" too large for vmalloc space 0x781fefff0000"))
+        #expect(result.firstChunkKind == .embed)
+        // A chunk spans more than the whole vmalloc space: no dynamic chunk can be placed.
+        #expect(result.dynamicChunks?.placedBases == [])
+        #expect(result.dynamicChunks?.failure != nil)
+    }
+
+    /// A memory-less node (KERNEL-SPEC §4 setup_node_data): node 2 has CPUs and
+    /// a distance entry but no memory. NUMA init prints
+    /// "Initmem setup node 2 [<memory-less node>]", NODE_DATA(2) lands on another
+    /// node, and its CPUs still form their own group (distance 20 to all).
+    @Test func memorylessNode() throws {
+        let platform = deviceTreePlatform(kernel: .v6_1, cpuNodes: [0, 0, 1, 1, 2, 2],
+                                          memory: [(0x4000_0000, 1 << 30, 0), (0x8000_0000, 1 << 30, 1)],
+                                          distances: [(0, 1, 20), (0, 2, 20), (1, 2, 20)])
+        let result = try Boot.run(platform)
+        #expect(result.kernelLines.contains("Initmem setup node 2 [<memory-less node>]"))
+        #expect(result.kernelLines.contains("NUMA: NODE_DATA(2) on node 1"))
+        #expect(result.percpuLines.last == "pcpu-alloc: [0] 0 [0] 1 [1] 2 [1] 3 [2] 4 [2] 5 ")
+    }
+
+    /// A numa-node-id beyond MAX_NUMNODES (16): of_numa warns, the memory node is
+    /// a "bad property", OF NUMA fails and the dummy node takes over — one group.
+    @Test func badNodeIdFallsBackToDummy() throws {
+        let platform = deviceTreePlatform(kernel: .v6_1, cpuNodes: [0, 0, 99, 99],
+                                          memory: [(0x4000_0000, 1 << 30, 0), (0x8000_0000, 1 << 30, 99)])
+        let result = try Boot.run(platform)
+        let lines = result.kernelLines
+        #expect(lines.contains("OF: NUMA: Node id 99 exceeds maximum value"))
+        #expect(lines.contains("OF: NUMA: bad property in memory node"))
+        #expect(lines.contains("NUMA: Faking a node at [mem 0x0000000040000000-0x00000000bfffffff]"))
+        #expect(result.percpuLines.last == "pcpu-alloc: [0] 0 [0] 1 [0] 2 [0] 3 ")
+    }
+
+    /// An invalid distance (node 0 → 1 = 10, i.e. not > LOCAL_DISTANCE) fails OF NUMA.
+    @Test func invalidDistanceFallsBackToDummy() throws {
+        let platform = deviceTreePlatform(cpuNodes: [0, 1], memory: [(0x4000_0000, 1 << 30, 0), (0x8000_0000, 1 << 30, 1)],
+                                          distances: [(0, 1, 10)])
+        let result = try Boot.run(platform)
+        #expect(result.kernelLines.contains("OF: NUMA: Invalid distance[node0 -> node1] = 10"))
+        #expect(result.topology?.method == .dummy)
+        #expect(result.allocInfo?.groups.count == 1)
+    }
+
+    /// percpu_alloc= takes exact names only (percpu_alloc_setup).
+    @Test func unknownAllocatorIsReported() throws {
+        let platform = deviceTreePlatform(cpuNodes: [0], memory: [(0x4000_0000, 1 << 30, 0)], cmdline: "percpu_alloc=pages")
+        let result = try Boot.run(platform)
+        #expect(result.kernelLines.first == "percpu: unknown allocator pages specified")
+        #expect(result.firstChunkKind == .embed)
+    }
+
+    /// nr_cpus=2 caps nr_cpu_ids: only CPUs 0 and 1 become possible.
+    @Test func nrCpusCapsPossibleCPUs() throws {
+        let platform = deviceTreePlatform(cpuNodes: [0, 0, 0, 0], memory: [(0x4000_0000, 1 << 30, 0)], cmdline: "nr_cpus=2")
+        let result = try Boot.run(platform)
+        #expect(result.topology?.possibleCPUs == [0, 1])
+        #expect(result.kernelLines.contains("CPU: Number of cores (4) exceeds configured maximum of 2 - clipping"))
+    }
+}
