@@ -26,9 +26,15 @@ public struct DynamicChunkOutlook: Equatable, Sendable, Codable {
 struct VmallocFreeSpace {
     var ranges: [(start: UInt64, end: UInt64)]
 
-    /// `pvm_find_va_enclose_addr(addr)`: the free area with the highest start ≤ addr.
+    /// `pvm_find_va_enclose_addr(addr)`: the free area with the highest start ≤ addr
+    /// (a binary search, as the kernel's rb-tree walk).
     func enclosing(_ addr: UInt64) -> Int? {
-        ranges.lastIndex { $0.start <= addr }
+        var low = 0, high = ranges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ranges[mid].start <= addr { low = mid + 1 } else { high = mid }
+        }
+        return low == 0 ? nil : low - 1
     }
 
     /// `pvm_determine_end_from_reverse(&va, align)`: from `index` downwards, the
@@ -43,22 +49,25 @@ struct VmallocFreeSpace {
         return 0
     }
 
-    /// Marks [start, end) as used.
+    /// Marks [start, end) as used, touching only the free ranges it overlaps.
     mutating func occupy(_ start: UInt64, _ end: UInt64) {
-        var result: [(start: UInt64, end: UInt64)] = []
-        for r in ranges {
-            if r.end <= start || r.start >= end { result.append(r); continue }
-            if r.start < start { result.append((r.start, start)) }
-            if r.end > end { result.append((end, r.end)) }
-        }
-        ranges = result
+        guard start < end else { return }
+        var first = enclosing(start) ?? 0
+        if first < ranges.count && ranges[first].end <= start { first += 1 }
+        var last = first
+        while last < ranges.count && ranges[last].start < end { last += 1 }
+        guard first < last else { return }
+        var pieces: [(start: UInt64, end: UInt64)] = []
+        if ranges[first].start < start { pieces.append((ranges[first].start, start)) }
+        if ranges[last - 1].end > end { pieces.append((end, ranges[last - 1].end)) }
+        ranges.replaceSubrange(first..<last, with: pieces)
     }
 }
 
 /// `pcpu_get_vm_areas` for successive chunks of the first chunk's shape, until
 /// one does not fit or `limit` have been placed.
 func dynamicChunkOutlook(offsets: [UInt64], sizes: [UInt64], align: UInt64, vmallocStart: UInt64,
-                         vmallocEnd: UInt64, earlyAreas: [(UInt64, UInt64)], limit: Int = 16) -> DynamicChunkOutlook {
+                         vmallocEnd: UInt64, earlyAreas: [(UInt64, UInt64)], limit: Int = 8) -> DynamicChunkOutlook {
     let ends = zip(offsets, sizes).map { $0 &+ $1 }
     let lastArea = ends.indices.max { ends[$0] < ends[$1] } ?? 0
     let lastEnd = ends.isEmpty ? 0 : ends[lastArea]

@@ -1,0 +1,199 @@
+import Memblock
+
+/// Parts (b) and (c) of the SVG: where the units lie in physical and vmalloc
+/// memory, and max_distance against its limit.
+extension SVGReport {
+    /// At most this many RAM ranges are drawn; more are merged into buckets.
+    static let maxRangesShown = 256
+
+    /// RAM as an axis with the holes between ranges removed. Each range gets
+    /// half of its proportional share of the width plus an equal share, so
+    /// small ranges stay visible; addresses inside a range map linearly.
+    struct PhysicalAxis {
+        struct Range {
+            var base: UInt64
+            var end: UInt64
+            /// Node id, or -1 for no node / a bucket of several nodes.
+            var node: Int
+            var x: Double
+            var width: Double
+        }
+
+        var ranges: [Range] = []
+
+        init(_ regions: [MemblockRegion], maxNumNodes: Int, x: Double, width: Double) {
+            // Merge contiguous regions of one node, then bucket down to maxRangesShown.
+            var merged: [(base: UInt64, end: UInt64, node: Int)] = []
+            for region in regions.sorted(by: { $0.base < $1.base }) where region.size > 0 {
+                let node = region.nid >= 0 && region.nid < maxNumNodes ? region.nid : -1
+                if let last = merged.last, last.end == region.base, last.node == node {
+                    merged[merged.count - 1].end = region.end
+                } else {
+                    merged.append((region.base, region.end, node))
+                }
+            }
+            if merged.count > SVGReport.maxRangesShown {
+                let per = (merged.count + SVGReport.maxRangesShown - 1) / SVGReport.maxRangesShown
+                merged = stride(from: 0, to: merged.count, by: per).map { start in
+                    let slice = merged[start ..< min(start + per, merged.count)]
+                    let node = slice.allSatisfy { $0.node == slice.first!.node } ? slice.first!.node : -1
+                    return (slice.first!.base, slice.last!.end, node)
+                }
+            }
+            guard !merged.isEmpty else { return }
+            let gap = merged.count <= 32 ? 6.0 : 0
+            let available = width - gap * Double(merged.count - 1)
+            let total = merged.reduce(0.0) { $0 + Double($1.end - $1.base) }
+            var cursor = x
+            for range in merged {
+                let share = 0.5 * Double(range.end - range.base) / total + 0.5 / Double(merged.count)
+                ranges.append(Range(base: range.base, end: range.end, node: range.node, x: cursor, width: available * share))
+                cursor += available * share + gap
+            }
+        }
+
+        /// The x of a physical address, nil outside RAM.
+        func x(of address: UInt64) -> Double? {
+            var low = 0, high = ranges.count - 1
+            while low <= high {
+                let mid = (low + high) / 2
+                let range = ranges[mid]
+                if address < range.base { high = mid - 1 } else if address >= range.end { low = mid + 1 } else {
+                    return range.x + Double(address - range.base) / Double(range.end - range.base) * range.width
+                }
+            }
+            return nil
+        }
+    }
+
+    // MARK: - (b) placement
+
+    static func placementSection(_ facts: ReportFacts, _ canvas: inout SVGCanvas, y start: Double) -> Double {
+        let result = facts.result
+        let isPage = result.firstChunkKind == .page
+        let title = isPage
+            ? "(b) Physical memory: every page of the page first chunk (one mark per pixel, coloured by node)"
+            : "(b) Physical memory: where each group's units lie (RAM ranges, holes removed, not to scale)"
+        var y = heading(title, &canvas, y: start)
+        let axis = PhysicalAxis(result.memblockMemory, maxNumNodes: result.profile.config.maxNumNodes,
+                                x: margin, width: contentWidth)
+        let axisY = y + 22
+        var marks: [Int: (width: Double, color: String, tooltip: String, label: String)] = [:]
+        if isPage {
+            let unitCPU = unitCPUs(result)
+            for (unit, pages) in result.unitPagesPhys.enumerated() {
+                let cpu = unit < unitCPU.count ? unitCPU[unit] : -1
+                let color = SVGCanvas.nodeColor(result.topology?.node(ofCPU: cpu) ?? -1, lightness: 0.35)
+                for page in pages {
+                    guard let x = axis.x(of: page), marks[Int(x)] == nil else { continue }
+                    marks[Int(x)] = (2, color, "unit \(unit) (CPU \(cpu)): page \(ReportFormat.hex(page))", "")
+                }
+            }
+        } else {
+            for group in facts.groups {
+                guard let start = group.physStart, let x = axis.x(of: start) else { continue }
+                let end = axis.x(of: start &+ max(group.areaSize, 1) &- 1) ?? x
+                let node = group.nodes.count == 1 ? group.nodes[0] : -1
+                let tooltip = "group \(group.index): \(ReportFormat.range(start, size: group.areaSize))"
+                    + " (\(group.nrUnits) units)"
+                if let existing = marks[Int(x)] {
+                    marks[Int(x)] = (max(existing.width, end - x, 2), existing.color, existing.tooltip + "; " + tooltip,
+                                     existing.label + "+")
+                } else {
+                    marks[Int(x)] = (max(end - x, 2), SVGCanvas.nodeColor(node, lightness: 0.35), tooltip, "g\(group.index)")
+                }
+            }
+        }
+        for range in axis.ranges {
+            canvas.rect(range.x, axisY, range.width, 18, fill: SVGCanvas.nodeColor(range.node), stroke: "#555555",
+                        tooltip: "\(range.node >= 0 ? "node \(range.node)" : "several nodes"):"
+                            + " \(ReportFormat.range(range.base, size: range.end - range.base))")
+            if let label = SVGCanvas.fit(range.node >= 0 ? "node \(range.node)" : "", width: range.width - 4, size: 10),
+               !label.isEmpty {
+                canvas.text(range.x + range.width / 2, axisY + 13, label, size: 10, anchor: .middle)
+            }
+            if range.width >= 80 {
+                canvas.text(range.x, axisY + 30, ReportFormat.hex(range.base), size: 9)
+            }
+        }
+        if let last = axis.ranges.last {
+            canvas.text(last.x + last.width, axisY + 41, ReportFormat.hex(last.end), size: 9, anchor: .end)
+        }
+        let labelled = marks.count <= 16 && !isPage
+        for (x, mark) in marks.sorted(by: { $0.key < $1.key }) {
+            canvas.rect(Double(x), axisY - 14, mark.width, 14, fill: mark.color, tooltip: mark.tooltip)
+            if labelled && !mark.label.isEmpty { canvas.text(Double(x), axisY - 17, mark.label, size: 9) }
+        }
+        y = axisY + 48
+        if axis.ranges.isEmpty {
+            canvas.text(margin, y, "no RAM ranges in memblock", fill: "#555555")
+            y += 14
+        }
+        if isPage { y = vmallocPlacement(facts, &canvas, y: y) }
+        return y
+    }
+
+    /// The CPU of each unit, in unit order (-1 for an empty unit).
+    static func unitCPUs(_ result: BootResult) -> [Int] {
+        guard let ai = result.allocInfo else { return [] }
+        return ai.groups.flatMap { $0.cpuMap.map { $0 == ai.emptyUnit ? -1 : $0 } }
+    }
+
+    /// The page first chunk in the vmalloc space: a full-width axis with its area marked.
+    static func vmallocPlacement(_ facts: ReportFacts, _ canvas: inout SVGCanvas, y start: Double) -> Double {
+        let result = facts.result
+        let layout = result.profile.layout
+        guard let base = result.setup?.baseAddr ?? result.baseAddr, let ai = result.allocInfo,
+              layout.vmallocTotal > 0 else { return start }
+        let size = UInt64(ai.nrUnits) &* ai.unitSize
+        let y = start + 8
+        canvas.text(margin, y + 10, "vmalloc space [\(ReportFormat.hex(layout.vmallocStart)),"
+                    + " \(ReportFormat.hex(layout.vmallocEnd))): the first chunk is \(ai.nrUnits) units x"
+                    + " \(ReportFormat.size(ai.unitSize)) = \(ReportFormat.size(size)) at \(ReportFormat.hex(base))", size: 10)
+        canvas.rect(margin, y + 16, contentWidth, 14, fill: "#eeeeee", stroke: "#555555", tooltip: "vmalloc space")
+        let fraction = Double(base &- layout.vmallocStart) / Double(layout.vmallocTotal)
+        let x = margin + min(max(fraction, 0), 1) * contentWidth
+        let w = max(3, Double(size) / Double(layout.vmallocTotal) * contentWidth)
+        canvas.rect(x, y + 13, w, 20, fill: "#d62728",
+                    tooltip: "first chunk \(ReportFormat.range(base, size: size))")
+        canvas.text(margin, y + 42, "VMALLOC_START", size: 9)
+        canvas.text(margin + contentWidth, y + 42, "VMALLOC_END", size: 9, anchor: .end)
+        return y + 50
+    }
+
+    // MARK: - (c) max_distance
+
+    static func maxDistanceSection(_ facts: ReportFacts, _ canvas: inout SVGCanvas, y start: Double) -> Double {
+        let result = facts.result
+        let total = result.profile.vmallocTotal
+        let threshold = result.maxDistanceThreshold
+        var y = heading("(c) max_distance vs 3/4 of VMALLOC_TOTAL (linear scale)", &canvas, y: start)
+        guard total > 0 else {
+            canvas.text(margin, y + 10, "no vmalloc space (nommu): nothing to compare", fill: "#555555")
+            return y + 18
+        }
+        let distance = result.maxDistance ?? 0
+        let scaleMax = Double(max(total, distance))
+        let barX = margin + labelWidth
+        let barWidth = contentWidth - labelWidth
+        let xOf = { (v: UInt64) in barX + Double(v) / scaleMax * barWidth }
+
+        canvas.text(margin, y + 13, "VMALLOC_TOTAL", size: 10)
+        canvas.rect(barX, y + 3, xOf(total) - barX, 14, fill: "#eeeeee", stroke: "#777777",
+                    tooltip: "VMALLOC_TOTAL \(ReportFormat.hex(total))")
+        canvas.line(xOf(threshold), y, xOf(threshold), y + 42, stroke: "#d62728", width: 1.5, dashed: true)
+        canvas.text(xOf(threshold) - 4, y + 13, "3/4 = \(ReportFormat.hex(threshold))", size: 10, anchor: .end)
+        y += 22
+        canvas.text(margin, y + 13, "max_distance", size: 10)
+        if let maxDistance = result.maxDistance {
+            let ok = maxDistance <= threshold
+            canvas.rect(barX, y + 3, max(2, xOf(maxDistance) - barX), 14, fill: ok ? "#59a14f" : "#d62728",
+                        tooltip: "max_distance \(ReportFormat.hex(maxDistance))")
+            canvas.text(barX + max(2, xOf(maxDistance) - barX) + 6, y + 14,
+                        "\(ReportFormat.hex(maxDistance)): \(facts.maxDistanceVerdict)", size: 10)
+        } else {
+            canvas.text(barX, y + 14, facts.maxDistanceVerdict, size: 10, fill: "#555555")
+        }
+        return y + 26
+    }
+}
