@@ -62,7 +62,12 @@ extension ArchNUMA {
         }
         if let slit = acpi.slit { applySLIT(slit, pxmToNode: pxmToNode, log: &log) }
         if memoryParsed == 0 {
-            log.print(.info, Self.acpiPrefix, "NUMA: Failed to initialise from firmware")
+            // arch_acpi_numa_init: pr_info in 6.1/6.8, pr_debug from 6.9.
+            if profile.kernel >= .v6_12 {
+                log.dynamicDebug(Self.acpiPrefix, "NUMA: Failed to initialise from firmware")
+            } else {
+                log.print(.info, Self.acpiPrefix, "NUMA: Failed to initialise from firmware")
+            }
             return 0
         }
         acpiPXMToNode = pxmToNode

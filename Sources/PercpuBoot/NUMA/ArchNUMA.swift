@@ -111,10 +111,11 @@ struct ArchNUMA {
         distances.entries[from * distances.count + to] = UInt8(distance)
     }
 
+    /// `pr_warn_once`; from 6.9 (mm/numa_memblks.c) these warnings have no `NUMA: ` prefix.
     mutating func warnOnce(_ site: String, _ text: String, log: inout KernelLog) {
         guard !warnedOnce.contains(site) else { return }
         warnedOnce.insert(site)
-        log.print(.warning, Self.prefix, text)
+        log.print(.warning, profile.kernel >= .v6_12 ? "" : Self.prefix, text)
     }
 
     /// `numa_add_memblk(nid, start, end)` (v6.8): tag memblock.memory in

@@ -29,13 +29,19 @@ extension ArchNUMA {
     }
 
     /// `of_numa_parse_memory_nodes` (v6.8): memory nodes without the property are
-    /// skipped; a bad id or no usable `reg` fails the whole method.
+    /// skipped; a bad id or no usable `reg` fails the whole method. From 6.9 on
+    /// (the 6.12 profile) the function returns the status of the last memory node
+    /// it looked at, initialised to -EINVAL: a last memory node without
+    /// `numa-node-id`, or no memory node at all, fails OF NUMA.
     mutating func ofNumaParseMemoryNodes(_ dt: DeviceTreeFirmware, memblock: inout Memblock, log: inout KernelLog) -> Int {
+        var lastStatus = -Errno.EINVAL
         for node in dt.memory {
             var r = 0
             var nid: UInt32 = 0
             switch node.numaNodeID {
-            case .absent: continue
+            case .absent:
+                lastStatus = -Errno.EINVAL
+                continue
             case .malformed: r = -Errno.EINVAL
             case .value(let v):
                 nid = v
@@ -57,8 +63,9 @@ extension ArchNUMA {
                 log.print(.err, Self.ofPrefix, "bad property in memory node")
                 return r != 0 ? r : -Errno.EINVAL
             }
+            lastStatus = r
         }
-        return 0
+        return profile.kernel >= .v6_12 ? lastStatus : 0
     }
 
     /// `of_numa_parse_distance_map_v1`: triplets (a, b, distance), validated,

@@ -144,3 +144,92 @@ import PcpuBootTestSupport
         #expect(result.kernelLines.contains("CPU: Number of cores (4) exceeds configured maximum of 2 - clipping"))
     }
 }
+
+/// Kernel-version differences visible in a boot.
+@Suite struct KernelProfileTests {
+    /// of_numa_parse_memory_nodes: 6.8 ignores a last memory node without
+    /// numa-node-id (returns 0 after the loop); 6.12 returns that node's -EINVAL,
+    /// so OF NUMA fails and the dummy node is used.
+    @Test(arguments: [(KernelVersion.v6_8, Topology.Method.deviceTree), (.v6_12, .dummy)])
+    func lastMemoryNodeWithoutNodeId(kernel: KernelVersion, method: Topology.Method) throws {
+        // Both nodes' memory is tagged; a third memory node, last in DT order, has no
+        // numa-node-id (and no reg, so it adds no RAM that would later be untagged).
+        let platform = deviceTreePlatform(kernel: kernel, cpuNodes: [0, 1],
+                                          memory: [(0x4000_0000, 1 << 30, 0), (0x8000_0000, 1 << 30, 1)],
+                                          distances: [(0, 1, 20)])
+        var p = platform
+        guard case .deviceTree(var dt) = p.firmware else { return }
+        dt.memory.append(DTMemoryNode(path: "/memory@c0000000", regs: [], numaNodeID: .absent))
+        p.firmware = .deviceTree(dt)
+        let result = try Boot.run(p)
+        #expect(result.topology?.method == method)
+    }
+
+    /// 6.12 with MEM_ALLOC_PROFILING and RANDOM_KMALLOC_CACHES (KERNEL-SPEC §10.A):
+    /// r = 65536, d = 28 << 12 = 114688: PFN_ALIGN(87272 + 65536 + 114688 = 267496) = 270336 (66 pages),
+    /// d = 270336 − 87272 − 65536 = 117528.
+    @Test func kernel612WithAllocationProfiling() throws {
+        let platform = deviceTreePlatform(kernel: .v6_12, cpuNodes: [0], memory: [(0x4000_0000, 1 << 30, 0)],
+                                          configure: { $0.memAllocProfiling = true; $0.randomKmallocCaches = true })
+        let result = try Boot.run(platform)
+        #expect(result.percpuLines.first == "percpu: Embedded 66 pages/cpu s87272 r65536 d117528 u270336")
+    }
+
+    /// 6.8 with RANDOM_KMALLOC_CACHES, page chunk: EARLY_SIZE 20 << 12 = 81920:
+    /// PFN_ALIGN(87272 + 8192 + 81920 = 177384) = 180224 = 44 pages, d = 84760 (KERNEL-SPEC §10.A).
+    @Test func kernel68PageChunkWithRandomKmallocCaches() throws {
+        let platform = deviceTreePlatform(kernel: .v6_8, cpuNodes: [0], memory: [(0x4000_0000, 1 << 30, 0)],
+                                          cmdline: "percpu_alloc=page", configure: { $0.randomKmallocCaches = true })
+        let result = try Boot.run(platform)
+        #expect(result.percpuLines.first == "percpu: 44 4K pages/cpu s87272 r8192 d84760")
+    }
+}
+
+/// The huge-distance arm64 server, every address worked by hand (memblock top-down).
+@Suite struct HugeDistanceArithmeticTests {
+    /// arm64, 6.8, 4K/48: VMALLOC_TOTAL 0x7bff70000000, 3/4 = 0x5cff94000000.
+    /// Node 0: 4 GiB at 0x8000_0000; node 1: 4 GiB at 0x7000_0000_0000; 4 CPUs each.
+    ///   numa_alloc_distance: 16×16 = 256 B, align 4K, top of RAM → 0x7000_ffff_f000
+    ///   NODE_DATA(0): 0x2c80 B on node 0 → 0x1_8000_0000 − 0x2c80 = 0x1_7fff_d380
+    ///   NODE_DATA(1): below the table → 0x7000_ffff_f000 − 0x2c80 = 0x7000_ffff_c380
+    ///   pcpu_alloc_info: 4 KiB, align 4K → round_down(0x7000_ffff_c380 − 0x1000) = 0x7000_ffff_b000
+    ///   areas[]: 4 KiB, align 64 → 0x7000_ffff_a000
+    ///   group 0: 4 units × 126976 = 0x7c000, node 0 → round_down(0x1_7fff_d380 − 0x7c000, 4K) = 0x1_7ff8_1000
+    ///   group 1: node 1 → 0x7000_ffff_a000 − 0x7c000 = 0x7000_fff7_e000
+    ///   max_distance = (0x7000_fff7_e000 − 0x1_7ff8_1000) + 0x7c000 = 0x6fff_8007_9000 > 0x5cff_9400_0000
+    @Test func maxDistanceAndFallback() throws {
+        let platform = deviceTreePlatform(cpuNodes: [0, 0, 0, 0, 1, 1, 1, 1],
+                                          memory: [(0x8000_0000, 4 << 30, 0), (0x7000_0000_0000, 4 << 30, 1)],
+                                          distances: [(0, 1, 20)])
+        let result = try Boot.run(platform)
+        #expect(result.percpuLines == [
+            "percpu: max_distance=0x6fff80079000 too large for vmalloc space 0x7bff70000000",
+            "NUMA: PERCPU: auto allocator failed (-22), falling back to page size",
+            // 6.8 page chunk: PFN_ALIGN(87272 + 8192 + 20480) = 118784 = 29 pages, d = 23320.
+            "percpu: 29 4K pages/cpu s87272 r8192 d23320",
+            "pcpu-alloc: s87272 r8192 d23320 u118784 alloc=29*4096",
+            "pcpu-alloc: [0] 0 [0] 1 [0] 2 [0] 3 [0] 4 [0] 5 [0] 6 [0] 7 ",
+        ])
+        #expect(result.kernelLines.contains("NUMA: NODE_DATA [mem 0x17fffd380-0x17fffffff]"))
+        #expect(result.kernelLines.contains("NUMA: NODE_DATA [mem 0x7000ffffc380-0x7000ffffefff]"))
+        // Each CPU's pages come from its own node: CPU 4's first page lies in node 1.
+        let cpu4 = try #require(result.cpus.first { $0.cpu == 4 })
+        #expect(cpu4.physical.map { $0 >= 0x7000_0000_0000 } == true)
+    }
+
+    /// riscv64 without CONFIG_NUMA (riscv defconfig): the generic setup_per_cpu_areas,
+    /// one group, pcpu_fc_alloc = memblock_alloc_from (no node, no message).
+    /// 6.8: PFN_ALIGN(60416 + 8192 + 28672 = 97280) = 98304 (24 pages), d = 29696.
+    @Test func riscvWithoutNUMAEmbedsOneGroup() throws {
+        let platform = deviceTreePlatform(arch: .riscv64, cpuNodes: [0, 0, 1, 1],
+                                          memory: [(0x8000_0000, 4 << 30, 0), (0x10_0000_0000, 4 << 30, 1)],
+                                          staticSize: 60416, configure: { $0.numa = false })
+        let result = try Boot.run(platform)
+        #expect(result.percpuLines == [
+            "percpu: Embedded 24 pages/cpu s60416 r8192 d29696 u98304",
+            "pcpu-alloc: s60416 r8192 d29696 u98304 alloc=24*4096",
+            "pcpu-alloc: [0] 0 [0] 1 [0] 2 [0] 3 ",
+        ])
+        #expect(!result.kernelLines.contains { $0.hasPrefix("NUMA:") || $0.hasPrefix("OF: NUMA") })
+    }
+}
