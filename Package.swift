@@ -38,7 +38,8 @@ let package = Package(
         // Shared test helpers: fixture paths, small platforms built in code.
         .target(name: "PcpuBootTestSupport", dependencies: ["PercpuBoot"], path: "Tests/Support"),
         .testTarget(name: "KernelSupportTests", dependencies: ["KernelSupport"]),
-        .testTarget(name: "MemblockTests", dependencies: ["Memblock", "KernelSupport"]),
+        .testTarget(name: "MemblockTests", dependencies: ["Memblock", "KernelSupport"],
+                    exclude: ["KernelSuite/README.md"]),
         .testTarget(name: "DeviceTreeTests", dependencies: ["DeviceTree"]),
         .testTarget(name: "PercpuChunkTests", dependencies: ["PercpuChunk"]),
         .testTarget(name: "PercpuBootTests", dependencies: ["PercpuBoot", "PcpuBootTestSupport"]),

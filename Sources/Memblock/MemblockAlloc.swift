@@ -123,6 +123,15 @@ extension Memblock {
                         nid: NUMA_NO_NODE, log: &log, caller: caller)
     }
 
+    /// `memblock_alloc_raw(size, align)` = `memblock_alloc_try_nid_raw(size, align, MEMBLOCK_LOW_LIMIT,
+    /// MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE)`: as `memblock_alloc()` but not zeroed (inline wrapper:
+    /// the trace names `memblock_alloc_try_nid_raw` and its caller).
+    @discardableResult
+    public mutating func allocRaw(size: UInt64, align: UInt64, log: inout KernelLog, caller: String) throws(KernelPanic) -> UInt64? {
+        try allocTryNidRaw(size: size, align: align, minAddr: MEMBLOCK_LOW_LIMIT, maxAddr: MEMBLOCK_ALLOC_ACCESSIBLE,
+                           nid: NUMA_NO_NODE, log: &log, caller: caller)
+    }
+
     /// `memblock_alloc_from(size, align, min_addr)` = try_nid(size, align, min_addr, ACCESSIBLE, NUMA_NO_NODE).
     @discardableResult
     public mutating func allocFrom(size: UInt64, align: UInt64, minAddr: UInt64, log: inout KernelLog,
