@@ -20,7 +20,9 @@ public struct ArchProfile: Equatable, Sendable, Codable {
     public var percpu: PercpuConstants
     /// `roundup(sizeof(pg_data_t), SMP_CACHE_BYTES)`: the NODE_DATA allocation.
     /// 0x2c80 on Debian's 6.1 arm64 build (its log: `NODE_DATA [mem 0x7fffd380-0x7fffffff]`);
-    /// config dependent, and only moves later allocations.
+    /// config dependent, and only moves later allocations. x86_64 (6.1/6.8 `alloc_node_data`)
+    /// rounds to PAGE_SIZE instead: 0x2b000 on Debian's 6.1 amd64 build (its log:
+    /// `NODE_DATA(0) allocated [mem 0x3ffd5000-0x3fffffff]`).
     public var pgDataSize: UInt64
     /// `_end - _text` of the kernel image, for where arm64's early vmalloc areas
     /// start. Debian's 6.1 arm64 image: `_text` at 0x40200000, `_end` at 0x4220b000
@@ -38,7 +40,7 @@ public struct ArchProfile: Equatable, Sendable, Codable {
         self.config = config
         self.pageShift = fls(config.pageSize) - 1
         self.smpCacheBytes = 64
-        self.pgDataSize = arch == .x86_64 ? 0x5000 : 0x2c80
+        self.pgDataSize = arch == .x86_64 ? 0x2b000 : 0x2c80
         self.percpu = PercpuConstants(kernel: kernel, config: config)
         switch arch {
         case .arm64:

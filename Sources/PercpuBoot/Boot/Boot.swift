@@ -25,7 +25,9 @@ public enum Boot {
         for key in cmdline.malformed { log.print(.warning, "", "Malformed early option '\(key)'") }
         let choice = PercpuContext.chosenFirstChunk(cmdline, config: profile.config, log: &log)
 
-        var memblock = try initialMemblock(platform, profile: profile, cmdline: cmdline, log: &log)
+        var memblock = platform.arch == .x86_64
+            ? try X86SetupArch.initialMemblock(platform, profile: profile, cmdline: cmdline)
+            : try initialMemblock(platform, profile: profile, cmdline: cmdline, log: &log)
         var result = BootResult(platform: platform, profile: profile, cmdline: cmdline, log: log, outcome: .booted,
                                 topology: nil, firstChunkKind: nil, embedFailure: nil, allocInfo: nil, maxDistance: nil,
                                 baseAddr: nil, groupPhys: [], unitPagesPhys: [], setup: nil, cpus: [],
@@ -36,7 +38,10 @@ public enum Boot {
             if let memblockLog {
                 // The log's dump was taken after NUMA init: continue from there.
                 memblock = try replay(memblockLog, profile: profile, debug: cmdline.memblockDebug, log: &log)
-            } else if cmdline.memblockDebug {
+                if platform.arch == .x86_64 {
+                    X86SetupArch.adoptReplayedMemblock(&memblock, logText: memblockLog.text, profile: profile, cmdline: cmdline)
+                }
+            } else if cmdline.memblockDebug && platform.arch != .x86_64 {   // x86 NUMA init dumps it itself
                 memblock.dump(log: &log)
             }
             var context = PercpuContext(memblock: memblock, log: log, profile: profile, topology: topology,
@@ -45,6 +50,8 @@ public enum Boot {
             do {
                 if !profile.config.smp {
                     outcome = try context.setupPerCpuAreasUP()
+                } else if platform.arch == .x86_64 {
+                    outcome = try context.setupPerCpuAreasX86(choice: choice)
                 } else if profile.config.numa && profile.config.mmu {
                     outcome = try context.setupPerCpuAreasArchNUMA(choice: choice)
                 } else {
@@ -53,6 +60,8 @@ public enum Boot {
             } catch {
                 memblock = context.memblock
                 log = context.log
+                result.maxDistance = context.embedMaxDistance
+                result.embedFailure = context.embedResult.flatMap { $0 < 0 ? $0 : nil }
                 switch error {
                 case .panic(let panic): throw panic
                 case .input(let input): throw BootError.emulation(input.description)
@@ -61,9 +70,9 @@ public enum Boot {
             memblock = context.memblock
             log = context.log
             result.firstChunkKind = outcome.kind
-            result.embedFailure = outcome.embedFailure
+            result.embedFailure = outcome.embedFailure ?? context.embedResult.flatMap { $0 < 0 ? $0 : nil }
             result.allocInfo = outcome.placed?.ai
-            result.maxDistance = outcome.placed?.maxDistance
+            result.maxDistance = outcome.placed?.maxDistance ?? context.embedMaxDistance
             result.baseAddr = outcome.placed?.baseAddr
             result.groupPhys = outcome.placed?.groupPhys ?? []
             result.unitPagesPhys = outcome.placed?.unitPagesPhys ?? []

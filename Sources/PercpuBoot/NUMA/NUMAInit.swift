@@ -3,7 +3,8 @@ import Memblock
 
 /// The NUMA stage: from firmware facts and memblock to a `Topology`, printing
 /// what the kernel prints. Chooses the kernel code that runs for the build:
-/// arch_numa (arm64, riscv64 with CONFIG_NUMA), nothing (NUMA=n, nommu, UP).
+/// arch_numa (arm64, riscv64 with CONFIG_NUMA), arch/x86 (`X86SetupArch`), nothing
+/// (NUMA=n, nommu, UP).
 enum NUMAInit {
     static func run(_ platform: Platform, profile: ArchProfile, cmdline: KernelCommandLine,
                     memblock: inout Memblock, log: inout KernelLog) throws -> Topology {
@@ -15,6 +16,10 @@ enum NUMAInit {
                             nodeMemory: nodeMemory(memblock, nodes: [0], allOnNodeZero: true), nodeData: [:],
                             distances: DistanceTable(count: 0))
         }
+        if platform.arch == .x86_64 {
+            // arch/x86: initmem_init → x86_numa_init, MADT walk, prefill_possible_map, init_cpu_to_node.
+            return try X86SetupArch.run(platform, profile: profile, cmdline: cmdline, memblock: &memblock, log: &log)
+        }
         guard config.numa && config.mmu else {
             let cpus = enumerateCPUs(platform, profile: profile, numaOff: true, numaEnabled: false, possibleNodes: [0],
                                      pxmToNode: [:], nrCPUsLimit: nrCPUsLimit, log: &log)
@@ -22,9 +27,6 @@ enum NUMAInit {
                             cpuToNode: Array(repeating: 0, count: cpus.nrCPUIDs),
                             nodes: [0], nodeMemory: nodeMemory(memblock, nodes: [0], allOnNodeZero: true), nodeData: [:],
                             distances: DistanceTable(count: 0))
-        }
-        guard platform.arch != .x86_64 else {
-            throw BootError.emulation("x86_64 NUMA init (arch/x86/mm/numa.c) is not emulated yet")
         }
         var numa = ArchNUMA(profile: profile, numaOff: cmdline.numaOff)
         let acpiDisabled: Bool = {

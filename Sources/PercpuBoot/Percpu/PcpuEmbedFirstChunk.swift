@@ -28,7 +28,10 @@ extension PercpuContext {
                                       distance: PcpuDistanceFunction, nodeAware: Bool)
         throws(PercpuEmulationFailure) -> (Int, PlacedFirstChunk?, PcpuSetupResult?) {
         guard var ai = try pcpuBuildAllocInfo(reservedSize: reservedSize, dynSize: dynSize, atomSize: atomSize,
-                                              distance: distance) else { return (-Errno.ENOMEM, nil, nil) }
+                                              distance: distance) else {
+            embedResult = -Errno.ENOMEM
+            return (-Errno.ENOMEM, nil, nil)
+        }
         let sizeSum = ai.sizeSum
         let areasSize = try pfnAlign(UInt64(ai.groups.count) * 8, "areas array size")
         var rc = 0
@@ -60,6 +63,7 @@ extension PercpuContext {
                 let highest = areas[highestGroup]!
                 let maxDistance = (highest - base) &+ ai.unitSize &* UInt64(ai.groups[highestGroup].nrUnits)
                 let vmallocTotal = profile.vmallocTotal
+                embedMaxDistance = maxDistance
                 if maxDistance > (vmallocTotal &* 3) / 4 {   // unsigned long arithmetic, as in C
                     log.print(.warning, Self.prefix, "max_distance=\(Printk.hexAlt(maxDistance)) too large for vmalloc space \(Printk.hexAlt(vmallocTotal))")
                     if profile.config.needPerCpuPageFirstChunk { rc = -Errno.EINVAL }
@@ -80,8 +84,9 @@ extension PercpuContext {
             setup = try pcpuSetupFirstChunk(ai, baseAddr: placed.baseAddr)
         }
         // out_free: pcpu_free_alloc_info(ai), then the areas array.
-        try pcpuFreeAllocInfo(ai)
+        try pcpuFreeAllocInfo(ai, inlinedInto: "pcpu_embed_first_chunk")
         if let areasPhys { try pcpuFcFree(areasPhys, areasSize, caller: "pcpu_embed_first_chunk") }
+        embedResult = rc
         return (rc, placed, setup)
     }
 
@@ -107,7 +112,12 @@ extension PercpuContext {
     }
 
     /// `pcpu_free_alloc_info(ai)`: `memblock_free(ai, ai->__ai_size)`.
-    mutating func pcpuFreeAllocInfo(_ ai: PcpuAllocInfo) throws(PercpuEmulationFailure) {
-        try pcpuFcFree(ai.aiPhys, ai.aiSize, caller: "pcpu_free_alloc_info")
+    ///
+    /// The trace names the function the compiler left it in: Debian's arm64 6.1
+    /// build keeps `pcpu_free_alloc_info`, its x86_64 build inlines it into
+    /// `pcpu_embed_first_chunk` (both seen in the recorded logs).
+    mutating func pcpuFreeAllocInfo(_ ai: PcpuAllocInfo, inlinedInto caller: String? = nil) throws(PercpuEmulationFailure) {
+        let name = profile.arch == .x86_64 ? (caller ?? "pcpu_free_alloc_info") : "pcpu_free_alloc_info"
+        try pcpuFcFree(ai.aiPhys, ai.aiSize, caller: name)
     }
 }

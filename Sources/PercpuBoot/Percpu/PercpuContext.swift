@@ -17,6 +17,10 @@ struct PercpuContext {
     var numPossibleCPUs: Int { topology.possibleCPUs.count }
     /// memblock's DRAM start when per-CPU setup began (fixes the linear map).
     let dramStart: UInt64
+    /// What the embed attempt measured and returned, kept even when it failed
+    /// (the page fallback or a panic follows), for the reports.
+    var embedMaxDistance: UInt64? = nil
+    var embedResult: Int? = nil
 
     static let prefix = "percpu: "
 

@@ -28,7 +28,8 @@ public struct BootReportJSON: Codable, Equatable, Sendable {
     public var firstChunk: FirstChunkJSON?
     /// memblock when `setup_per_cpu_areas` returned.
     public var memblock: MemblockJSON
-    /// Embed: the largest distance between group areas (hex).
+    /// Embed: the largest distance between group areas (hex); also the
+    /// distance of a failed embed attempt that was too large.
     public var maxDistance: String?
     /// `VMALLOC_TOTAL * 3 / 4` (hex).
     public var maxDistanceThreshold: String

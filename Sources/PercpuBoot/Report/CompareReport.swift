@@ -48,7 +48,7 @@ public enum CompareReport {
             row("groups") { $0.result.allocInfo.map { String($0.groups.count) } },
             row("units") { $0.result.allocInfo.map { String($0.nrUnits) } },
             row("wasted units") { $0.result.allocInfo == nil ? nil : String($0.wastedUnits) },
-            row("max_distance") { $0.result.maxDistance.map(hex) },
+            row("max_distance") { $0.maxDistance.map(hex) },
             row("threshold") { $0.result.profile.config.mmu ? hex($0.result.maxDistanceThreshold) : nil },
             row("outcome") { $0.outcome },
         ]

@@ -68,9 +68,9 @@ extension BootReportJSON {
         let maxNumNodes = config.maxNumNodes
         memblock = MemblockJSON(memory: result.memblockMemory.map { RegionJSON($0, maxNumNodes: maxNumNodes) },
                                 reserved: result.memblockReserved.map { RegionJSON($0, maxNumNodes: maxNumNodes) })
-        maxDistance = result.maxDistance.map(hex)
+        maxDistance = facts.maxDistance.map(hex)
         maxDistanceThreshold = hex(result.maxDistanceThreshold)
-        maxDistanceWithinThreshold = result.maxDistance.map { $0 <= result.maxDistanceThreshold }
+        maxDistanceWithinThreshold = facts.maxDistance.map { $0 <= result.maxDistanceThreshold }
     }
 }
 

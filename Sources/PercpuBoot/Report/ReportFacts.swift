@@ -140,7 +140,7 @@ struct ReportFacts {
             if let failure { return "page (\(failure))" }
             return result.cmdline.percpuAlloc == "page" ? "page (percpu_alloc=page)" : "page"
         case .up?: return "UP"
-        case nil: return failure.map { "none (\($0))" } ?? "none"
+        case nil: return "none (" + (failure.map { "\($0), " } ?? "") + "the boot stopped before one was set up)"
         }
     }
 
@@ -156,20 +156,25 @@ struct ReportFacts {
         return "s\(ai.staticSize) r\(ai.reservedSize) d\(ai.dynSize) u\(ai.unitSize)"
     }
 
+    /// The `max_distance` the embed attempt measured (kept when it failed too).
+    var maxDistance: UInt64? { result.maxDistance }
+
     /// The verdict on `max_distance` against `VMALLOC_TOTAL * 3 / 4`.
     var maxDistanceVerdict: String {
         let threshold = result.maxDistanceThreshold
-        guard let distance = result.maxDistance else {
+        guard let distance = maxDistance else {
             switch result.firstChunkKind {
             case .page?: return "not checked (page first chunk maps pages into vmalloc space)"
             case .up?: return "not checked (UP)"
             default: return "not computed"
             }
         }
+        let share = "\(ReportFormat.percent(distance, of: threshold)) of the limit"
         if distance > threshold {
-            return "TOO LARGE: \(ReportFormat.percent(distance, of: threshold)) of the limit, embed fails with -EINVAL"
+            let fallback = result.firstChunkKind == .page ? ", fell back to the page first chunk" : ""
+            return "TOO LARGE: \(share), embed fails with -EINVAL\(fallback)"
         }
-        return "ok: \(ReportFormat.percent(distance, of: threshold)) of the limit"
+        return "ok: \(share)"
     }
 
     /// Architecture with the knob that sizes its address space.

@@ -6,6 +6,16 @@ extension SVGReport {
     /// At most this many RAM ranges are drawn; more are merged into buckets.
     static let maxRangesShown = 256
 
+    /// A marker above the physical axis standing for `count` groups or pages in one pixel column.
+    struct Mark {
+        var width: Double
+        var color: String
+        /// The first item's description.
+        var tooltip: String
+        var label: String
+        var count = 0
+    }
+
     /// RAM as an axis with the holes between ranges removed. Each range gets
     /// half of its proportional share of the width plus an equal share, so
     /// small ranges stay visible; addresses inside a range map linearly.
@@ -78,15 +88,20 @@ extension SVGReport {
         let axis = PhysicalAxis(result.memblockMemory, maxNumNodes: result.profile.config.maxNumNodes,
                                 x: margin, width: contentWidth)
         let axisY = y + 22
-        var marks: [Int: (width: Double, color: String, tooltip: String, label: String)] = [:]
+        // One mark per pixel column: (width, colour, first tooltip, label, how many items it stands for).
+        var marks: [Int: Mark] = [:]
+        var pagesOfNode: [Int: Int] = [:]
         if isPage {
             let unitCPU = unitCPUs(result)
             for (unit, pages) in result.unitPagesPhys.enumerated() {
                 let cpu = unit < unitCPU.count ? unitCPU[unit] : -1
-                let color = SVGCanvas.nodeColor(result.topology?.node(ofCPU: cpu) ?? -1, lightness: 0.35)
+                let node = result.topology?.node(ofCPU: cpu) ?? -1
+                let color = SVGCanvas.nodeColor(node, lightness: 0.35)
+                pagesOfNode[node, default: 0] += pages.count
                 for page in pages {
-                    guard let x = axis.x(of: page), marks[Int(x)] == nil else { continue }
-                    marks[Int(x)] = (2, color, "unit \(unit) (CPU \(cpu)): page \(ReportFormat.hex(page))", "")
+                    guard let x = axis.x(of: page) else { continue }
+                    marks[Int(x), default: Mark(width: 2, color: color, tooltip: "unit \(unit) (CPU \(cpu)):"
+                                                + " page \(ReportFormat.hex(page))", label: "")].count += 1
                 }
             }
         } else {
@@ -94,18 +109,17 @@ extension SVGReport {
                 guard let start = group.physStart, let x = axis.x(of: start) else { continue }
                 let end = axis.x(of: start &+ max(group.areaSize, 1) &- 1) ?? x
                 let node = group.nodes.count == 1 ? group.nodes[0] : -1
-                let tooltip = "group \(group.index): \(ReportFormat.range(start, size: group.areaSize))"
-                    + " (\(group.nrUnits) units)"
-                if let existing = marks[Int(x)] {
-                    marks[Int(x)] = (max(existing.width, end - x, 2), existing.color, existing.tooltip + "; " + tooltip,
-                                     existing.label + "+")
-                } else {
-                    marks[Int(x)] = (max(end - x, 2), SVGCanvas.nodeColor(node, lightness: 0.35), tooltip, "g\(group.index)")
-                }
+                var mark = marks[Int(x)] ?? Mark(width: 2, color: SVGCanvas.nodeColor(node, lightness: 0.35),
+                                                 tooltip: "group \(group.index): \(ReportFormat.range(start, size: group.areaSize))"
+                                                     + " (\(group.nrUnits) units)", label: "g\(group.index)")
+                mark.width = max(mark.width, end - x)
+                mark.count += 1
+                marks[Int(x)] = mark
             }
         }
         for range in axis.ranges {
-            canvas.rect(range.x, axisY, range.width, 18, fill: SVGCanvas.nodeColor(range.node), stroke: "#555555",
+            canvas.rect(range.x, axisY, range.width, 18, fill: SVGCanvas.nodeColor(range.node),
+                        stroke: range.width >= 4 ? "#555555" : nil,
                         tooltip: "\(range.node >= 0 ? "node \(range.node)" : "several nodes"):"
                             + " \(ReportFormat.range(range.base, size: range.end - range.base))")
             if let label = SVGCanvas.fit(range.node >= 0 ? "node \(range.node)" : "", width: range.width - 4, size: 10),
@@ -121,15 +135,27 @@ extension SVGReport {
         }
         let labelled = marks.count <= 16 && !isPage
         for (x, mark) in marks.sorted(by: { $0.key < $1.key }) {
-            canvas.rect(Double(x), axisY - 14, mark.width, 14, fill: mark.color, tooltip: mark.tooltip)
-            if labelled && !mark.label.isEmpty { canvas.text(Double(x), axisY - 17, mark.label, size: 9) }
+            canvas.rect(Double(x), axisY - 14, mark.width, 14, fill: mark.color,
+                        tooltip: mark.count > 1 ? mark.tooltip + " and \(mark.count - 1) more here" : mark.tooltip)
+            if labelled && !mark.label.isEmpty {
+                let label = mark.count > 1 ? mark.label + "+" : mark.label
+                let nearEnd = Double(x) > margin + contentWidth - 30
+                canvas.text(Double(x) + (nearEnd ? mark.width : 0), axisY - 17, label, size: 9, anchor: nearEnd ? .end : .start)
+            }
         }
         y = axisY + 48
         if axis.ranges.isEmpty {
             canvas.text(margin, y, "no RAM ranges in memblock", fill: "#555555")
             y += 14
         }
-        if isPage { y = vmallocPlacement(facts, &canvas, y: y) }
+        if isPage {
+            let counts = pagesOfNode.sorted { $0.key < $1.key }
+            let listed = counts.prefix(8).map { "node \($0.key): \($0.value)" }.joined(separator: ", ")
+            let text = "\(counts.reduce(0) { $0 + $1.value }) pages, by the node of their CPU: \(listed)"
+                + (counts.count > 8 ? ", ... (\(counts.count) nodes)" : "")
+            canvas.text(margin, y + 8, SVGCanvas.fit(text, width: contentWidth, size: 10) ?? "", size: 10)
+            y = vmallocPlacement(facts, &canvas, y: y + 14)
+        }
         return y
     }
 
@@ -172,7 +198,7 @@ extension SVGReport {
             canvas.text(margin, y + 10, "no vmalloc space (nommu): nothing to compare", fill: "#555555")
             return y + 18
         }
-        let distance = result.maxDistance ?? 0
+        let distance = facts.maxDistance ?? 0
         let scaleMax = Double(max(total, distance))
         let barX = margin + labelWidth
         let barWidth = contentWidth - labelWidth
@@ -182,18 +208,20 @@ extension SVGReport {
         canvas.rect(barX, y + 3, xOf(total) - barX, 14, fill: "#eeeeee", stroke: "#777777",
                     tooltip: "VMALLOC_TOTAL \(ReportFormat.hex(total))")
         canvas.line(xOf(threshold), y, xOf(threshold), y + 42, stroke: "#d62728", width: 1.5, dashed: true)
-        canvas.text(xOf(threshold) - 4, y + 13, "3/4 = \(ReportFormat.hex(threshold))", size: 10, anchor: .end)
+        canvas.text(xOf(threshold) - 4, y + 13, "3/4", size: 10, anchor: .end)
         y += 22
         canvas.text(margin, y + 13, "max_distance", size: 10)
-        if let maxDistance = result.maxDistance {
+        if let maxDistance = facts.maxDistance {
             let ok = maxDistance <= threshold
             canvas.rect(barX, y + 3, max(2, xOf(maxDistance) - barX), 14, fill: ok ? "#59a14f" : "#d62728",
                         tooltip: "max_distance \(ReportFormat.hex(maxDistance))")
-            canvas.text(barX + max(2, xOf(maxDistance) - barX) + 6, y + 14,
-                        "\(ReportFormat.hex(maxDistance)): \(facts.maxDistanceVerdict)", size: 10)
-        } else {
-            canvas.text(barX, y + 14, facts.maxDistanceVerdict, size: 10, fill: "#555555")
         }
-        return y + 26
+        y += 22
+        canvas.text(margin, y + 12, "max_distance \(facts.maxDistance.map(ReportFormat.hex) ?? "-") vs VMALLOC_TOTAL*3/4"
+                    + " \(ReportFormat.hex(threshold)) (VMALLOC_TOTAL \(ReportFormat.hex(total)))")
+        y += 16
+        canvas.text(margin, y + 12, SVGCanvas.fit(facts.maxDistanceVerdict, width: contentWidth) ?? "", bold: true,
+                    fill: (facts.maxDistance ?? 0) > threshold ? "#c00000" : "#222222")
+        return y + 18
     }
 }

@@ -26,11 +26,14 @@ public enum SVGReport {
         var canvas = SVGCanvas(width: width)
         var y = 26.0
         let profile = result.profile
-        let title = "pcpu-boot: \(result.platform.name) - \(facts.archDescription), kernel \(profile.kernel.rawValue),"
-            + " first chunk \(facts.firstChunkKind), \(facts.outcome)"
+        let title = "pcpu-boot: \(result.platform.name) - \(facts.archDescription), kernel \(profile.kernel.rawValue)"
         canvas.text(margin, y, SVGCanvas.fit(title, width: contentWidth, size: 13) ?? "", size: 13, bold: true)
+        y += 17
+        let panicked = result.outcome != .booted
+        canvas.text(margin, y, SVGCanvas.fit("first chunk: \(facts.firstChunkKind); \(facts.outcome)", width: contentWidth) ?? "",
+                    bold: panicked, fill: panicked ? "#c00000" : "#222222")
         if !result.platform.description.isEmpty {
-            y += 16
+            y += 15
             canvas.text(margin, y, SVGCanvas.fit(result.platform.description, width: contentWidth) ?? "", fill: "#555555")
         }
         y += 14
@@ -64,7 +67,7 @@ public enum SVGReport {
     static func unitSection(_ facts: ReportFacts, _ canvas: inout SVGCanvas, y start: Double) -> Double {
         guard let ai = facts.result.allocInfo else { return start }
         let pages = facts.pagesPerCPU ?? 0
-        var y = heading("(a) First chunk: \(ai.groups.count) group\(ai.groups.count == 1 ? "" : "s"), \(ai.nrUnits) units"
+        var y = heading("(a) First chunk: \(ai.groups.count) group\(ai.groups.count == 1 ? "" : "s"), \(ai.nrUnits) unit\(ai.nrUnits == 1 ? "" : "s")"
                         + " of \(ReportFormat.bytes(ai.unitSize)) (\(pages) pages); offsets within a unit", &canvas, y: start)
         y = unitAnatomy(facts, &canvas, y: y)
 
@@ -96,7 +99,9 @@ public enum SVGReport {
             canvas.rect(x, start, segmentWidth, 26, fill: SVGCanvas.segmentColors[segment.name] ?? "#cccccc",
                         stroke: "#333333", tooltip: "\(segment.name): offset \(ReportFormat.hex(segment.offset)),"
                             + " \(segment.size) bytes")
-            if let label = SVGCanvas.fit("\(segment.name) \(ReportFormat.size(segment.size))", width: segmentWidth - 6) {
+            let full = "\(segment.name) \(ReportFormat.size(segment.size))"
+            let fitsFull = full.count <= Int((segmentWidth - 6) / 6.6)
+            if let label = fitsFull ? full : SVGCanvas.fit(segment.name, width: segmentWidth - 6) {
                 canvas.text(x + segmentWidth / 2, start + 17, label, anchor: .middle,
                             fill: segment.name == "free tail" ? "#222222" : "#ffffff")
             }

@@ -8,7 +8,7 @@ extension TextReport {
     static func firstChunk(_ facts: ReportFacts) -> String {
         let result = facts.result
         var out = heading("First chunk")
-        guard let ai = result.allocInfo else { return out + "  none: \(facts.firstChunkKind)\n" }
+        guard let ai = result.allocInfo else { return out + "  \(facts.firstChunkKind)\n" }
         let hex = ReportFormat.hex
         let pageSize = result.profile.pageSize
 
@@ -41,7 +41,8 @@ extension TextReport {
         out += "\n  groups:\n" + groupTable(facts)
         out += "\n  max_distance:\n"
         var distance = KeyValueList()
-        distance.append("max_distance", result.maxDistance.map(hex) ?? "-")
+        let attempt = result.firstChunkKind != .embed && facts.maxDistance != nil ? " (the failed embed attempt)" : ""
+        distance.append("max_distance", facts.maxDistance.map { hex($0) + attempt } ?? "-")
         distance.append("VMALLOC_TOTAL*3/4", "\(hex(result.maxDistanceThreshold)) (VMALLOC_TOTAL \(hex(result.profile.vmallocTotal)))")
         distance.append("verdict", facts.maxDistanceVerdict)
         out += distance.render(indent: "    ")

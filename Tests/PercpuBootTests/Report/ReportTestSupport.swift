@@ -38,6 +38,19 @@ enum ReportFixtures {
                         cmdline: cmdline, firmware: .deviceTree(firmware))
     }
 
+    /// An x86_64 ACPI machine, kernel 6.1, static 200000: 6 CPUs, 3 on each of 2 nodes
+    /// (SRAT), 1 GiB each (node 0 with the legacy hole at 640 KiB), SLIT distance 21.
+    static func x86() -> Platform {
+        var config = KernelConfig.defaults(for: .x86_64)
+        config.nrCpus = 64
+        let processors = (0..<6).map { SRATProcessor(hardwareID: UInt64($0), proximityDomain: $0 < 3 ? 0 : 1) }
+        let memory = [SRATMemory(base: 0, length: 0xa0000, proximityDomain: 0),
+                      SRATMemory(base: 0x10_0000, length: 0x3ff0_0000, proximityDomain: 0),
+                      SRATMemory(base: 0x4000_0000, length: 0x4000_0000, proximityDomain: 1)]
+        return Platform(name: "x86", arch: .x86_64, kernel: .v6_1, config: config, staticSize: 200_000,
+                        firmware: .acpi(ACPIFirmware(processors: processors, memory: memory, slit: [[10, 21], [21, 10]])))
+    }
+
     /// 4 CPUs on 2 nodes (1 GiB each at 0x40000000 and 0x80000000), static 87272, kernel 6.1.
     static func twoNode(cmdline: String = "") throws -> BootResult {
         try Boot.run(arm64(nodes: 2, cpusPerNode: 2, cmdline: cmdline))
@@ -52,7 +65,14 @@ enum ReportFixtures {
                                      && !lines[end + 1].isEmpty) {
             end += 1
         }
-        return Array(lines[(start + 2)..<end])
+        var section = Array(lines[(start + 2)..<end])
+        while section.last?.isEmpty == true { section.removeLast() }
+        return section
+    }
+
+    /// The rows of a table in `lines` whose first cell is a number.
+    static func numberedRows(_ lines: [String]) -> [[String]] {
+        lines.map(cells).filter { $0.first.flatMap { Int($0) } != nil }
     }
 
     /// The cells of a table row (runs of non-blanks).
