@@ -35,6 +35,21 @@ public struct BootReportJSON: Codable, Equatable, Sendable {
     public var maxDistanceThreshold: String
     /// `maxDistance <= maxDistanceThreshold`, when a distance was computed.
     public var maxDistanceWithinThreshold: Bool?
+    /// Where `pcpu_get_vm_areas` would put the next dynamic chunks (percpu-vm only).
+    public var dynamicChunks: DynamicChunksJSON?
+
+    public struct DynamicChunksJSON: Codable, Equatable, Sendable {
+        /// The span one chunk needs in the vmalloc space (hex).
+        public var span: String
+        /// Bases of the chunks that fit, top-down (hex), up to the search limit.
+        public var placedBases: [String]
+        /// True when the search stopped at its limit with room left.
+        public var reachedLimit: Bool
+        /// Why the next chunk cannot be placed; absent when it can.
+        public var failure: String?
+        /// What the kernel then prints when an allocation needs a new chunk.
+        public var kernelMessage: String?
+    }
 
     public struct PlatformSummary: Codable, Equatable, Sendable {
         public var name: String

@@ -71,6 +71,10 @@ extension BootReportJSON {
         maxDistance = facts.maxDistance.map(hex)
         maxDistanceThreshold = hex(result.maxDistanceThreshold)
         maxDistanceWithinThreshold = facts.maxDistance.map { $0 <= result.maxDistanceThreshold }
+        dynamicChunks = result.dynamicChunks.map {
+            DynamicChunksJSON(span: Printk.hexAlt($0.span), placedBases: $0.placedBases.map { Printk.hexAlt($0) },
+                              reachedLimit: $0.reachedLimit, failure: $0.failure, kernelMessage: $0.kernelMessage)
+        }
     }
 }
 

@@ -21,6 +21,7 @@ public enum TextReport {
         out += kernelLog(result, dynamicDebug: dynamicDebug)
         out += offsetTable(result)
         out += firstChunk(facts)
+        out += dynamicChunks(result)
         return out
     }
 
