@@ -36,47 +36,86 @@ extension Memblock {
     /// `__next_mem_range(_rev)(memory, reserved)`: every piece of a non-skipped memory region that
     /// lies in a gap between reserved regions, ascending (or descending when `reverse`).
     public func freeRanges(nid: Int, flags: MemblockFlags, reverse: Bool) -> [(start: UInt64, end: UInt64, nid: Int)] {
+        var out: [(start: UInt64, end: UInt64, nid: Int)] = []
+        forEachFreeRange(nid: nid, flags: flags, reverse: reverse) { start, end, nid in
+            out.append((start, end, nid))
+            return true
+        }
+        return out
+    }
+
+    /// The free-range walk itself, lazily: `body` returns false to stop, as the
+    /// kernel's finders stop at the first fit. For each memory region only the
+    /// reserved gaps that can overlap it are visited (found by binary search on
+    /// the sorted, disjoint reserved array), so one step costs O(log reserved)
+    /// rather than a pass over every reserved region.
+    func forEachFreeRange(nid: Int, flags: MemblockFlags, reverse: Bool,
+                          _ body: (UInt64, UInt64, Int) -> Bool) {
         let nid = effectiveFilterNid(nid)
         let rsv = reserved
-        var out: [(start: UInt64, end: UInt64, nid: Int)] = []
-        for m in memory where !shouldSkip(m, nid: nid, flags: flags) {
+        let mem = memory
+        // First reserved index whose end is above `addr` (ends ascend: regions are disjoint and sorted).
+        func firstEndingAbove(_ addr: UInt64) -> Int {
+            var low = 0, high = rsv.count
+            while low < high {
+                let mid = (low + high) / 2
+                if rsv[mid].base &+ rsv[mid].size > addr { high = mid } else { low = mid + 1 }
+            }
+            return low
+        }
+        // First reserved index whose base is at or above `addr`.
+        func firstStartingAtOrAbove(_ addr: UInt64) -> Int {
+            var low = 0, high = rsv.count
+            while low < high {
+                let mid = (low + high) / 2
+                if rsv[mid].base >= addr { high = mid } else { low = mid + 1 }
+            }
+            return low
+        }
+        for step in mem.indices {
+            let m = mem[reverse ? mem.count - 1 - step : step]
+            if shouldSkip(m, nid: nid, flags: flags) { continue }
             let mStart = m.base, mEnd = m.base &+ m.size
-            // Gaps of reserved: [end of r[i-1] (or 0), base of r[i] (or PHYS_ADDR_MAX)).
-            for idxB in 0 ... rsv.count {
+            // Gap idxB lies between reserved[idxB - 1] (or 0) and reserved[idxB] (or PHYS_ADDR_MAX).
+            let low = firstEndingAbove(mStart), high = firstStartingAtOrAbove(mEnd)
+            guard low <= high else { continue }
+            for gapStep in 0 ... (high - low) {
+                let idxB = reverse ? high - gapStep : low + gapStep
                 let rStart = idxB == 0 ? 0 : rsv[idxB - 1].base &+ rsv[idxB - 1].size
                 let rEnd = idxB < rsv.count ? rsv[idxB].base : PHYS_ADDR_MAX
-                if rStart >= mEnd { break }
-                if mStart < rEnd {
-                    out.append((Swift.max(mStart, rStart), Swift.min(mEnd, rEnd), m.nid))
-                }
+                if rStart >= mEnd || mStart >= rEnd { continue }
+                if !body(Swift.max(mStart, rStart), Swift.min(mEnd, rEnd), m.nid) { return }
             }
         }
-        return reverse ? out.reversed() : out
     }
 
     /// `__memblock_find_range_bottom_up()`: lowest aligned fit of `size` in [start, end).
     func findRangeBottomUp(start: UInt64, end: UInt64, size: UInt64, align: UInt64, nid: Int,
                            flags: MemblockFlags) -> UInt64 {
-        for r in freeRanges(nid: nid, flags: flags, reverse: false) {
-            let thisStart = cClamp(r.start, start, end)
-            let thisEnd = cClamp(r.end, start, end)
+        var found: UInt64 = 0
+        forEachFreeRange(nid: nid, flags: flags, reverse: false) { rangeStart, rangeEnd, _ in
+            let thisStart = cClamp(rangeStart, start, end)
+            let thisEnd = cClamp(rangeEnd, start, end)
             let cand = cRoundUp(thisStart, align)
-            if cand < thisEnd && thisEnd - cand >= size { return cand }
+            if cand < thisEnd && thisEnd - cand >= size { found = cand; return false }
+            return true
         }
-        return 0
+        return found
     }
 
     /// `__memblock_find_range_top_down()`: highest aligned fit of `size` in [start, end).
     func findRangeTopDown(start: UInt64, end: UInt64, size: UInt64, align: UInt64, nid: Int,
                           flags: MemblockFlags) -> UInt64 {
-        for r in freeRanges(nid: nid, flags: flags, reverse: true) {
-            let thisStart = cClamp(r.start, start, end)
-            let thisEnd = cClamp(r.end, start, end)
-            if thisEnd < size { continue }
+        var found: UInt64 = 0
+        forEachFreeRange(nid: nid, flags: flags, reverse: true) { rangeStart, rangeEnd, _ in
+            let thisStart = cClamp(rangeStart, start, end)
+            let thisEnd = cClamp(rangeEnd, start, end)
+            if thisEnd < size { return true }
             let cand = cRoundDown(thisEnd - size, align)
-            if cand >= thisStart { return cand }
+            if cand >= thisStart { found = cand; return false }
+            return true
         }
-        return 0
+        return found
     }
 
     /// `memblock_find_in_range_node(size, align, start, end, nid, flags)`: find (not reserve) free

@@ -80,7 +80,10 @@ extension Memblock {
             var base = obase
             var nrNew = 0
             var startRgn = -1, endRgn = 0
-            var idx = 0
+            // The kernel walks from region 0, skipping every region that ends at or below
+            // `base`; the regions are sorted and disjoint, so a binary search finds the
+            // same first candidate (and keeps boots with thousands of regions fast).
+            var idx = firstRegion(type, endingAbove: base)
             while idx < regions(type).count {
                 let rgn = regions(type)[idx]
                 let rbase = rgn.base, rend = rgn.base &+ rgn.size
@@ -121,6 +124,17 @@ extension Memblock {
             }
             insert = true
         }
+    }
+
+    /// Index of the first region of `type` whose end lies above `addr` (ends ascend).
+    func firstRegion(_ type: MemblockTypeName, endingAbove addr: UInt64) -> Int {
+        let list = regions(type)
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid].base &+ list[mid].size > addr { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 
     /// `memblock_isolate_range()`: split the regions straddling `base` or `base + size` so that the

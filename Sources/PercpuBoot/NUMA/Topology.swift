@@ -37,6 +37,16 @@ public struct Topology: Equatable, Sendable, Codable {
         cpu >= 0 && cpu < cpuToNode.count ? cpuToNode[cpu] : -1
     }
 
+    /// `node_online(node)`: `nodes` is ascending, so a binary search.
+    public func isOnline(_ node: Int) -> Bool {
+        var low = 0, high = nodes.count
+        while low < high {
+            let mid = (low + high) / 2
+            if nodes[mid] < node { low = mid + 1 } else { high = mid }
+        }
+        return low < nodes.count && nodes[low] == node
+    }
+
     /// nr_node_ids: highest possible node + 1 (`setup_nr_node_ids`).
     public var nrNodeIDs: Int { (nodes.max() ?? 0) + 1 }
 }

@@ -16,7 +16,7 @@ extension PercpuContext {
                 return try memblock.allocFrom(size: size, align: align, minAddr: goal, log: &log, caller: "pcpu_fc_alloc")
             }
             let node = nodeAware ? topology.node(ofCPU: cpu) : NUMA_NO_NODE
-            if node == NUMA_NO_NODE || !topology.nodes.contains(node) || topology.nodeData[node] == nil {
+            if node == NUMA_NO_NODE || !topology.isOnline(node) || topology.nodeData[node] == nil {
                 let ptr = try memblock.allocFrom(size: size, align: align, minAddr: goal, log: &log, caller: "pcpu_fc_alloc")
                 log.print(.info, Self.prefix, "cpu \(cpu) has no node \(node) or node-local memory")
                 log.dynamicDebug(Self.prefix, "per cpu data for cpu\(cpu) \(size) bytes at 0x\(Printk.hex(ptr ?? 0, minDigits: 1))")
