@@ -34,6 +34,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pcpu-boot", dependencies: ["PcpuBootCLI"]),
+        // The benchmark: swift run -c release pcpu-boot-bench
+        .executableTarget(name: "pcpu-boot-bench", dependencies: ["PercpuBoot"]),
 
         // Shared test helpers: fixture paths, small platforms built in code.
         .target(name: "PcpuBootTestSupport", dependencies: ["PercpuBoot"], path: "Tests/Support"),
