@@ -11,9 +11,11 @@ extension ArchNUMA {
     static let maxPXMDomains = 256
 
     /// `arch_acpi_numa_init` (v6.8): error from `acpi_numa_init` → "Failed to
-    /// initialise from firmware" and -EINVAL only if the SRAT was disabled.
+    /// initialise from firmware" and -EINVAL only if the SRAT was disabled. The 6.12
+    /// profile takes `acpiNumaInitNumaMemblks`.
     mutating func acpiNumaInit(_ acpi: ACPIFirmware, memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Int {
         guard profile.config.acpiNuma else { return -Errno.EOPNOTSUPP }
+        if usesNumaMemblks { return try acpiNumaInitNumaMemblks(acpi, memblock: &memblock, log: &log) }
         var pxmToNode: [UInt32: Int] = [:]
         var badSRAT = false
         func mapPXM(_ pxm: UInt32) -> Int {
@@ -55,28 +57,30 @@ extension ArchNUMA {
             }
         }
         if badSRAT {
+            // bad_srat(): the SRAT is disabled; acpi_numa_init still returns its count below.
             log.print(.err, Self.acpiPrefix, "SRAT: SRAT not used.")
-            log.print(.info, Self.acpiPrefix, "NUMA: Failed to initialise from firmware")
+        }
+        if let slit = acpi.slit, !badSRAT { try applySLIT(slit, pxmToNode: pxmToNode, memblock: &memblock, log: &log) }
+        // acpi_numa_init: -ENOENT when no memory affinity entry was parsed. arch_acpi_numa_init
+        // (drivers/base/arch_numa.c, pr_fmt "NUMA: ") then says so and returns that error.
+        if memoryParsed == 0 {
+            log.print(.info, Self.prefix, "Failed to initialise from firmware")
+            parsed = []
+            return -Errno.ENOENT
+        }
+        if badSRAT {
+            // srat_disabled(): -EINVAL, no message.
             parsed = []
             return -Errno.EINVAL
-        }
-        if let slit = acpi.slit { applySLIT(slit, pxmToNode: pxmToNode, log: &log) }
-        if memoryParsed == 0 {
-            // arch_acpi_numa_init: pr_info in 6.1/6.8, pr_debug from 6.9.
-            if profile.kernel >= .v6_12 {
-                log.dynamicDebug(Self.acpiPrefix, "NUMA: Failed to initialise from firmware")
-            } else {
-                log.print(.info, Self.acpiPrefix, "NUMA: Failed to initialise from firmware")
-            }
-            return 0
         }
         acpiPXMToNode = pxmToNode
         return 0
     }
 
-    /// `acpi_parse_slit`: valid iff the diagonal is 10 and everything else > 10;
-    /// then every pair whose proximity domains map to nodes sets a distance.
-    mutating func applySLIT(_ slit: [[UInt8]], pxmToNode: [UInt32: Int], log: inout KernelLog) {
+    /// `acpi_parse_slit` (v6.8 = v6.12): valid iff the diagonal is 10 and everything else
+    /// > 10; then every pair whose proximity domains map to nodes sets a distance.
+    mutating func applySLIT(_ slit: [[UInt8]], pxmToNode: [UInt32: Int], memblock: inout Memblock,
+                            log: inout KernelLog) throws(KernelPanic) {
         let n = slit.count
         let valid = slit.enumerated().allSatisfy { i, row in
             row.count == n && row.enumerated().allSatisfy { j, d in i == j ? d == 10 : d > 10 }
@@ -89,7 +93,7 @@ extension ArchNUMA {
             guard let from = pxmToNode[UInt32(i)] else { continue }
             for j in 0..<n {
                 guard let to = pxmToNode[UInt32(j)] else { continue }
-                numaSetDistance(from, to, Int(slit[i][j]), log: &log)
+                try numaSetDistance(from, to, Int(slit[i][j]), memblock: &memblock, log: &log)
             }
         }
     }

@@ -1,54 +1,86 @@
 import KernelSupport
 import Memblock
 
-/// NUMA init of `drivers/base/arch_numa.c` (v6.8; 6.1 is identical for what
+/// NUMA init of `drivers/base/arch_numa.c` (v6.8; 6.1 and 5.10 are identical for what
 /// is emulated here): `arch_numa_init` → `numa_init(of_numa_init or ACPI)` →
 /// `numa_init(dummy_numa_init)` fallback, with the kernel's messages and the
-/// memblock allocations it makes (distance table, NODE_DATA).
+/// memblock allocations it makes (distance table, NODE_DATA). From v6.12 `numa_init`
+/// goes through mm/numa_memblks.c (`numaInitNumaMemblks`, `memblks`).
 struct ArchNUMA {
     let profile: ArchProfile
     /// `numa_off`: set by `numa=off`, and by the dummy init.
     var numaOff: Bool
-    /// numa_nodes_parsed.
-    var parsed: Set<Int> = []
-    /// numa_distance and where it was allocated.
-    var distances = DistanceTable(count: 0)
+    /// `numa_nodes_parsed` (all versions) and, from v6.12, the meminfo and distance table.
+    var memblks: NumaMemblks
+    /// numa_distance of 6.1/6.8 and where it was allocated.
+    var legacyDistances = DistanceTable(count: 0)
     var distancePhys: UInt64?
-    /// pr_warn_once call sites that already fired.
+    /// pr_warn_once call sites that already fired (6.1/6.8).
     var warnedOnce: Set<String> = []
     /// Results of numa_register_nodes.
     var possibleNodes: [Int] = []
     var nodeData: [Int: UInt64] = [:]
+    /// node_online_map (v6.12's `early_pfn_to_nid` falls back to its first node).
+    var onlineNodes: Set<Int> = []
     /// ACPI proximity domain → node, when ACPI NUMA succeeded.
     var acpiPXMToNode: [UInt32: Int] = [:]
 
     static let prefix = "NUMA: "
     var maxNumNodes: Int { profile.config.maxNumNodes }
+    /// mm/numa_memblks.c (v6.12) rather than arch_numa.c's own memblock tagging.
+    var usesNumaMemblks: Bool { profile.kernel >= .v6_12 }
 
-    /// `arch_numa_init` (v6.8): ACPI when enabled (success returns; failure never
-    /// falls back to OF), OF otherwise, and finally the dummy node.
+    init(profile: ArchProfile, numaOff: Bool) {
+        self.profile = profile
+        self.numaOff = numaOff
+        self.memblks = NumaMemblks(flavor: .numaMemblks, maxNumNodes: profile.config.maxNumNodes, pageSize: profile.pageSize)
+    }
+
+    /// numa_nodes_parsed.
+    var parsed: Set<Int> {
+        get { memblks.nodesParsed }
+        set { memblks.nodesParsed = newValue }
+    }
+
+    /// The distance table as `__node_distance` reads it.
+    var distances: DistanceTable { usesNumaMemblks ? memblks.distanceTable : legacyDistances }
+
+    /// `arch_numa_init` (v6.8; v6.12 the same with its own `numa_init`): ACPI when enabled
+    /// (success returns; failure never falls back to OF), OF otherwise, and finally the
+    /// dummy node.
     mutating func archNumaInit(firmware: Firmware, acpiDisabled: Bool,
                                memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Topology.Method {
+        var method = Topology.Method.dummy
         if !numaOff {
             if !acpiDisabled, case .acpi(let acpi) = firmware {
-                if try numaInit(memblock: &memblock, log: &log, { (s: inout ArchNUMA, m: inout Memblock, l: inout KernelLog) throws(KernelPanic) in
+                if try runNumaInit(memblock: &memblock, log: &log, { (s: inout ArchNUMA, m: inout Memblock, l: inout KernelLog) throws(KernelPanic) in
                     try s.acpiNumaInit(acpi, memblock: &m, log: &l)
-                }) == 0 { return .acpi }
+                }) == 0 { method = .acpi }
             } else if case .deviceTree(let dt) = firmware {
-                if try numaInit(memblock: &memblock, log: &log, { (s: inout ArchNUMA, m: inout Memblock, l: inout KernelLog) throws(KernelPanic) in
+                if try runNumaInit(memblock: &memblock, log: &log, { (s: inout ArchNUMA, m: inout Memblock, l: inout KernelLog) throws(KernelPanic) in
                     try s.ofNumaInit(dt, memblock: &m, log: &l)
-                }) == 0 { return .deviceTree }
+                }) == 0 { method = .deviceTree }
             }
         }
-        _ = try numaInit(memblock: &memblock, log: &log, { (s: inout ArchNUMA, m: inout Memblock, l: inout KernelLog) throws(KernelPanic) in
-            try s.dummyNumaInit(memblock: &m, log: &l)
-        })
-        return .dummy
+        if method == .dummy {
+            _ = try runNumaInit(memblock: &memblock, log: &log, { (s: inout ArchNUMA, m: inout Memblock, l: inout KernelLog) throws(KernelPanic) in
+                s.dummyNumaInit(memblock: &m, log: &l)
+            })
+        }
+        if usesNumaMemblks { try checkMemoryNodes(memblock) }
+        return method
+    }
+
+    /// `numa_init` of the profile's kernel.
+    mutating func runNumaInit(memblock: inout Memblock, log: inout KernelLog, _ initFunction: InitFunction) throws(KernelPanic) -> Int {
+        usesNumaMemblks
+            ? try numaInitNumaMemblks(memblock: &memblock, log: &log, initFunction)
+            : try numaInit(memblock: &memblock, log: &log, initFunction)
     }
 
     typealias InitFunction = (inout ArchNUMA, inout Memblock, inout KernelLog) throws(KernelPanic) -> Int
 
-    /// `numa_init(init_func)`: clear the masks, allocate the distance table
+    /// `numa_init(init_func)` (arch_numa.c 6.1/6.8): clear the masks, allocate the distance table
     /// (sized MAX_NUMNODES: nr_node_ids is not set yet), run the method, give up
     /// on "No NUMA configuration found", register the nodes. Returns 0 or -errno.
     mutating func numaInit(memblock: inout Memblock, log: inout KernelLog, _ initFunction: InitFunction) throws(KernelPanic) -> Int {
@@ -70,7 +102,7 @@ struct ArchNUMA {
         return 0
     }
 
-    /// `numa_alloc_distance` (6.1/6.8): `memblock_alloc(cnt², PAGE_SIZE)` with
+    /// `numa_alloc_distance` (arch_numa.c 6.1/6.8): `memblock_alloc(cnt², PAGE_SIZE)` with
     /// cnt = nr_node_ids, which is still MAX_NUMNODES here.
     mutating func numaAllocDistance(memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Int {
         let count = maxNumNodes
@@ -79,28 +111,34 @@ struct ArchNUMA {
             log.print(.warning, "", "WARNING: numa_alloc_distance: memblock_alloc(\(size)) failed")
             return -Errno.ENOMEM
         }
-        distances = DistanceTable(count: count)
+        legacyDistances = DistanceTable(count: count)
         distancePhys = phys
         log.dynamicDebug(Self.prefix, "Initialized distance table, cnt=\(count)")
         return 0
     }
 
-    /// `numa_free_distance`: `memblock_free` the table and forget it (cnt = 0).
+    /// `numa_free_distance` (arch_numa.c 6.1/6.8): `memblock_free` the table and forget it (cnt = 0).
     mutating func numaFreeDistance(memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) {
         guard let phys = distancePhys else { return }
-        let size = UInt64(distances.count * distances.count)
+        let size = UInt64(legacyDistances.count * legacyDistances.count)
         try memblock.physFree(phys, size, log: &log, caller: "numa_init")
-        distances = DistanceTable(count: 0)
+        legacyDistances = DistanceTable(count: 0)
         distancePhys = nil
     }
 
-    /// `numa_set_distance` (v6.8), with its three `pr_warn_once` checks.
-    mutating func numaSetDistance(_ from: Int, _ to: Int, _ distance: Int, log: inout KernelLog) {
+    /// `numa_set_distance`: v6.8 arch_numa.c with its three `pr_warn_once` checks (`NUMA: `
+    /// prefix); v6.12 mm/numa_memblks.c, which creates the table on first use.
+    mutating func numaSetDistance(_ from: Int, _ to: Int, _ distance: Int,
+                                  memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) {
+        if usesNumaMemblks {
+            try memblks.setDistance(from, to, distance, memblock: &memblock, log: &log)
+            return
+        }
         if distancePhys == nil {
             warnOnce("alloc", "Warning: distance table not allocated yet", log: &log)
             return
         }
-        if from >= distances.count || to >= distances.count || from < 0 || to < 0 {
+        if from >= legacyDistances.count || to >= legacyDistances.count || from < 0 || to < 0 {
             warnOnce("bound", "Warning: node ids are out of bound, from=\(from) to=\(to) distance=\(distance)", log: &log)
             return
         }
@@ -108,20 +146,23 @@ struct ArchNUMA {
             warnOnce("param", "Warning: invalid distance parameter, from=\(from) to=\(to) distance=\(distance)", log: &log)
             return
         }
-        distances.entries[from * distances.count + to] = UInt8(distance)
+        legacyDistances.entries[from * legacyDistances.count + to] = UInt8(distance)
     }
 
-    /// `pr_warn_once`; from 6.9 (mm/numa_memblks.c) these warnings have no `NUMA: ` prefix.
+    /// `pr_warn_once` of arch_numa.c (6.1/6.8, prefix `NUMA: `); v6.12's numa_set_distance
+    /// lives in mm/numa_memblks.c and warns without it (`NumaMemblks.warnOnce`).
     mutating func warnOnce(_ site: String, _ text: String, log: inout KernelLog) {
         guard !warnedOnce.contains(site) else { return }
         warnedOnce.insert(site)
-        log.print(.warning, profile.kernel >= .v6_12 ? "" : Self.prefix, text)
+        log.print(.warning, Self.prefix, text)
     }
 
-    /// `numa_add_memblk(nid, start, end)` (v6.8): tag memblock.memory in
-    /// [start, end) with nid and mark the node parsed.
+    /// `numa_add_memblk(nid, start, end)`: v6.8 arch_numa.c tags memblock.memory in
+    /// [start, end) with nid and marks the node parsed; v6.12 mm/numa_memblks.c only records
+    /// the block (the callers `node_set` — of_numa, in 6.12.0, does not).
     mutating func numaAddMemblk(_ nid: Int, _ start: UInt64, _ end: UInt64,
                                 memblock: inout Memblock, log: inout KernelLog) -> Int {
+        if usesNumaMemblks { return memblks.addMemblk(nid, start, end, log: &log) }
         do {
             _ = try memblock.setNode(start, end &- start, type: .memory, nid: nid)
         } catch {
@@ -132,7 +173,7 @@ struct ArchNUMA {
         return 0
     }
 
-    /// `dummy_numa_init`: one node 0 spanning memblock's DRAM.
+    /// `dummy_numa_init` (v6.8/v6.12): one node 0 spanning memblock's DRAM.
     mutating func dummyNumaInit(memblock: inout Memblock, log: inout KernelLog) -> Int {
         let start = memblock.startOfDRAM
         let end = memblock.endOfDRAM &- 1
@@ -143,11 +184,12 @@ struct ArchNUMA {
             log.print(.err, Self.prefix, "NUMA init failed")
             return ret
         }
+        if usesNumaMemblks { parsed.insert(0) }     // v6.12: node_set(0, numa_nodes_parsed)
         numaOff = true
         return 0
     }
 
-    /// `numa_register_nodes` (v6.8): every memory region must carry a valid node;
+    /// `numa_register_nodes` (v6.8; v6.12.0 dropped the check): every memory region must carry a valid node;
     /// then NODE_DATA for each parsed node, and node_possible_map = parsed.
     mutating func numaRegisterNodes(memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Int {
         for region in memblock.memory where region.nid == NUMA_NO_NODE || region.nid >= maxNumNodes {
@@ -163,7 +205,8 @@ struct ArchNUMA {
     }
 
     /// `setup_node_data` (v6.8): NODE_DATA from memblock on the node
-    /// (`memblock_phys_alloc_try_nid`, which falls back to any node).
+    /// (`memblock_phys_alloc_try_nid`, which falls back to any node). v6.12 has its own
+    /// (`setupNodeDataNumaMemblks`, with mm/numa.c's messages).
     mutating func setupNodeData(_ nid: Int, memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) {
         let size = profile.pgDataSize
         let pageSize = profile.pageSize
@@ -171,22 +214,15 @@ struct ArchNUMA {
         let startPFN = regions.map { divRoundUp($0.base, pageSize) }.min() ?? 0
         let endPFN = regions.map { ($0.base &+ $0.size) / pageSize }.max() ?? 0
         if startPFN >= endPFN {
-            log.print(.info, "", "Initmem setup node \(nid) [<memory-less node>]")
+            log.print(.info, Self.prefix, "Initmem setup node \(nid) [<memory-less node>]")
         }
         guard let phys = try memblock.physAllocTryNid(size: size, align: profile.smpCacheBytes, nid: nid, log: &log) else {
             throw KernelPanic("Cannot allocate \(size) bytes for node \(nid) data")
         }
         let last = phys &+ size &- 1
-        if profile.kernel >= .v6_12 {
-            log.print(.info, "", "NODE_DATA(\(nid)) allocated [mem \(Printk.hexAlt(phys, width: 10))-\(Printk.hexAlt(last, width: 10))]")
-        } else {
-            log.print(.info, Self.prefix, "NODE_DATA [mem \(Printk.hexAlt(phys, width: 10))-\(Printk.hexAlt(last, width: 10))]")
-        }
+        log.print(.info, Self.prefix, "NODE_DATA [mem \(Printk.hexAlt(phys, width: 10))-\(Printk.hexAlt(last, width: 10))]")
         let tnid = memblock.memory.first { $0.base <= phys && phys < $0.base &+ $0.size }?.nid ?? NUMA_NO_NODE
-        if tnid != nid {
-            let prefix = profile.kernel >= .v6_12 ? "    " : Self.prefix
-            log.print(.info, prefix, "NODE_DATA(\(nid)) on node \(tnid)")
-        }
+        if tnid != nid { log.print(.info, Self.prefix, "NODE_DATA(\(nid)) on node \(tnid)") }
         nodeData[nid] = phys
     }
 }

@@ -1,7 +1,7 @@
 import KernelSupport
 import Memblock
 
-/// `drivers/of/of_numa.c` (v6.8): NUMA from a device tree. CPU nodes, then
+/// `drivers/of/of_numa.c` (v6.8; v6.12 where noted): NUMA from a device tree. CPU nodes, then
 /// memory nodes, then the `numa-distance-map-v1` node, with the kernel's
 /// checks and messages (prefix `OF: NUMA: `).
 extension ArchNUMA {
@@ -12,7 +12,7 @@ extension ArchNUMA {
         ofNumaParseCPUNodes(dt, log: &log)
         let r = ofNumaParseMemoryNodes(dt, memblock: &memblock, log: &log)
         if r != 0 { return r }
-        return ofNumaParseDistanceMap(dt, log: &log)
+        return try ofNumaParseDistanceMap(dt, memblock: &memblock, log: &log)
     }
 
     /// `of_numa_parse_cpu_nodes`: each cpu node's own `numa-node-id` marks a node parsed.
@@ -32,7 +32,9 @@ extension ArchNUMA {
     /// skipped; a bad id or no usable `reg` fails the whole method. From 6.9 on
     /// (the 6.12 profile) the function returns the status of the last memory node
     /// it looked at, initialised to -EINVAL: a last memory node without
-    /// `numa-node-id`, or no memory node at all, fails OF NUMA.
+    /// `numa-node-id`, or no memory node at all, fails OF NUMA. 6.12.0 does not
+    /// `node_set` the memory's node (fixed in 6.12.y by "of_numa: fix uninitialized
+    /// memory nodes causing kernel panic"): `ArchNUMA.checkMemoryNodes`.
     mutating func ofNumaParseMemoryNodes(_ dt: DeviceTreeFirmware, memblock: inout Memblock, log: inout KernelLog) -> Int {
         var lastStatus = -Errno.EINVAL
         for node in dt.memory {
@@ -55,7 +57,10 @@ extension ArchNUMA {
                 for reg in node.regs {
                     let (end, overflow) = reg.base.addingReportingOverflow(reg.size)
                     processed += 1
-                    r = numaAddMemblk(Int(nid), reg.base, overflow ? UInt64.max : end, memblock: &memblock, log: &log)
+                    // v6.12 records `rsrc.end + 1` as u64 arithmetic (a range ending at 2^64 wraps
+                    // to 0 and numa_add_memblk warns about it); 6.8 used the saturated end.
+                    let blockEnd = usesNumaMemblks ? end : (overflow ? UInt64.max : end)
+                    r = numaAddMemblk(Int(nid), reg.base, blockEnd, memblock: &memblock, log: &log)
                     if r != 0 { break }
                 }
             }
@@ -68,9 +73,11 @@ extension ArchNUMA {
         return profile.kernel >= .v6_12 ? lastStatus : 0
     }
 
-    /// `of_numa_parse_distance_map_v1`: triplets (a, b, distance), validated,
-    /// setting a→b and (if b > a) b→a; leftover cells are ignored.
-    mutating func ofNumaParseDistanceMap(_ dt: DeviceTreeFirmware, log: inout KernelLog) -> Int {
+    /// `of_numa_parse_distance_map_v1` (v6.8 = v6.12): triplets (a, b, distance), validated,
+    /// marking a parsed and setting a→b and (if b > a) b→a; leftover cells are ignored.
+    /// In v6.12 the first `numa_set_distance` allocates the table.
+    mutating func ofNumaParseDistanceMap(_ dt: DeviceTreeFirmware, memblock: inout Memblock,
+                                         log: inout KernelLog) throws(KernelPanic) -> Int {
         guard let map = dt.distanceMatrix else { return 0 }
         log.print(.info, Self.ofPrefix, "parsing numa-distance-map-v1")
         guard let matrix = map else {
@@ -93,9 +100,9 @@ extension ArchNUMA {
                 return -Errno.EINVAL
             }
             if a >= 0 && a < maxNumNodes { parsed.insert(a) }
-            numaSetDistance(a, b, d, log: &log)
+            try numaSetDistance(a, b, d, memblock: &memblock, log: &log)
             if UInt32(bitPattern: Int32(truncatingIfNeeded: b)) > UInt32(bitPattern: Int32(truncatingIfNeeded: a)) {
-                numaSetDistance(b, a, d, log: &log)
+                try numaSetDistance(b, a, d, memblock: &memblock, log: &log)
             }
         }
         return 0

@@ -72,7 +72,7 @@ extension X86NUMA {
             return
         }
         apicidToNode[apicID] = node
-        nodesParsed.insert(node)
+        memblks.nodesParsed.insert(node)
         let line = "SRAT: PXM \(pxmBits) -> APIC \(apicText) -> Node \(node)"
         if profile.kernel >= .v6_12 { log.dynamicDebug("", line) } else { log.print(.info, "", line) }
     }
@@ -95,12 +95,12 @@ extension X86NUMA {
             badSRAT(log: &log)
             return false
         }
-        if numaAddMemblk(node, start, end, log: &log) < 0 {
+        if memblks.addMemblk(node, start, end, log: &log) < 0 {
             log.print(.err, Self.acpiPrefix, "SRAT: Failed to add memblk to node \(node) [mem \(hex10(start))-\(hex10(end &- 1))]")
             badSRAT(log: &log)
             return false
         }
-        nodesParsed.insert(node)
+        memblks.nodesParsed.insert(node)
         let flags = (mem.hotpluggable ? " hotplug" : "") + (mem.nonVolatile ? " non-volatile" : "")
         log.print(.info, Self.acpiPrefix, "SRAT: Node \(node) PXM \(pxmBits) [mem \(hex10(start))-\(hex10(end &- 1))]\(flags)")
         if mem.hotpluggable, !(try memblock.markHotplug(start, mem.length, log: &log)) {

@@ -1,11 +1,12 @@
 import KernelSupport
 import Memblock
 
-/// The part of x86_64's `setup_arch` (arch/x86/kernel/setup.c, v6.1/v6.8) that decides
-/// what `setup_per_cpu_areas` sees: memblock as `e820__memblock_setup` and
+/// The part of x86_64's `setup_arch` (arch/x86/kernel/setup.c, v6.1/v6.8/v6.12) that
+/// decides what `setup_per_cpu_areas` sees: memblock as `e820__memblock_setup` and
 /// `init_mem_mapping` leave it, `initmem_init` → `x86_numa_init`, the memory-less nodes
-/// `free_area_init` gives a pgdat, the MADT walk with `prefill_possible_map`, and
-/// `init_cpu_to_node`.
+/// `free_area_init` gives a pgdat, the MADT walk with `prefill_possible_map` (v6.12:
+/// `topology_apply_cmdline_limits_early` … `topology_init_possible_cpus`, which print
+/// after the NUMA lines), and `init_cpu_to_node`.
 enum X86SetupArch {
     /// Builds the topology, printing what the kernel prints on the way.
     static func run(_ platform: Platform, profile: ArchProfile, cmdline: KernelCommandLine,
@@ -16,8 +17,8 @@ enum X86SetupArch {
         case .deviceTree:
             throw BootError.emulation("x86_64 with device-tree firmware (of_numa_init, x86_flattree_get_config) is not emulated; describe the machine's ACPI tables")
         }
-        guard profile.kernel == .v6_1 || profile.kernel == .v6_8 else {
-            throw BootError.emulation("x86_64 is emulated for the 6.1 and 6.8 profiles only (\(profile.kernel.rawValue): \(profile.kernel < .v6_1 ? "init_memory_less_node era NUMA init" : "mm/numa_memblks.c and the 6.9 CPU topology rework"))")
+        guard profile.kernel >= .v6_1 else {
+            throw BootError.emulation("x86_64 is emulated for the 6.1, 6.8 and 6.12 profiles only (\(profile.kernel.rawValue): init_memory_less_node era NUMA init)")
         }
         let config = profile.config
         var nrCPUIDs = config.nrCpus
@@ -35,8 +36,12 @@ enum X86SetupArch {
             numa.onlineNodes = [0]
             numa.cpuToNode = Array(repeating: 0, count: numa.cpuToNode.count)
         }
-        let cpus = X86CPUs.enumerate(acpi, kernel: profile.kernel, nrCPUIDs: nrCPUIDs, maxCPUs: maxCPUs(cmdline, nrCPUs: config.nrCpus),
-                                     possibleCPUs: cmdline.possibleCPUs, log: &log)
+        let maxCPUs = maxCPUs(cmdline, nrCPUs: config.nrCpus)
+        // v6.9+: topology_apply_cmdline_limits_early, the MADT walk and topology_init_possible_cpus.
+        let cpus = profile.kernel >= .v6_12
+            ? X86CPUTopology.enumerate(acpi, nrCPUIDs: nrCPUIDs, maxCPUs: maxCPUs, possibleCPUs: cmdline.possibleCPUs, log: &log)
+            : X86CPUs.enumerate(acpi, kernel: profile.kernel, nrCPUIDs: nrCPUIDs, maxCPUs: maxCPUs,
+                                possibleCPUs: cmdline.possibleCPUs, log: &log)
         if config.numa { _ = cpus.initCPUToNode(numa: &numa) }
         let nodes = numa.possibleNodes.sorted()
         let cpuToNode = (0..<cpus.nrCPUIDs).map { $0 < numa.cpuToNode.count ? numa.cpuToNode[$0] : NUMA_NO_NODE }
@@ -51,7 +56,7 @@ enum X86SetupArch {
     /// `memblock_alloc(sizeof(pg_data_t), SMP_CACHE_BYTES)`, so that `pcpu_fc_alloc` later
     /// finds NODE_DATA once `init_cpu_to_node` brings the node online. 6.1 says
     /// `Initializing node %d as memoryless` (dropped in 6.7) and only reports a failed
-    /// allocation; 6.8 panics. The sizeof is taken as the profile's page-rounded NODE_DATA
+    /// allocation; 6.8 panics, and so does 6.12's `alloc_offline_node_data`. The sizeof is taken as the profile's page-rounded NODE_DATA
     /// size (the exact struct size is not in any log). Everything else `paging_init`
     /// allocates (sparse_init's mem_map) is not emulated: `--memblock-from` a real log
     /// replays it instead.
@@ -60,7 +65,9 @@ enum X86SetupArch {
         for nid in numa.possibleNodes.sorted() where !numa.onlineNodes.contains(nid) {
             if numa.profile.kernel < .v6_8 { log.print(.info, "", "Initializing node \(nid) as memoryless") }
             let size = numa.profile.pgDataSize
-            guard let phys = try memblock.alloc(size: size, align: numa.profile.smpCacheBytes, log: &log, caller: "free_area_init") else {
+            // v6.12: free_area_init → alloc_offline_node_data (mm/numa.c), the same memblock_alloc.
+            let caller = numa.profile.kernel >= .v6_12 ? "alloc_offline_node_data" : "free_area_init"
+            guard let phys = try memblock.alloc(size: size, align: numa.profile.smpCacheBytes, log: &log, caller: caller) else {
                 if numa.profile.kernel >= .v6_8 { throw KernelPanic("Cannot allocate \(size)B for node \(nid).") }
                 log.print(.err, "", "Cannot allocate \(size)B for node \(nid).")
                 continue

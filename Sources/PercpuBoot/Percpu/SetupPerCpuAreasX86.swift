@@ -2,7 +2,8 @@ import KernelSupport
 import Memblock
 
 /// x86_64's own `setup_per_cpu_areas` (arch/x86/kernel/setup_percpu.c, v6.1; v6.8 the same
-/// but for `setup_cpu_local_masks`), its page first chunk with `populate_extra_pte`
+/// but for `setup_cpu_local_masks`; v6.12 the same as v6.8 but for what `nr_cpumask_bits`
+/// is), its page first chunk with `populate_extra_pte`
 /// (arch/x86/mm/init_64.c), and the cpumask allocations that end it.
 extension PercpuContext {
     /// pr_fmt of setup_percpu.c (`KBUILD_MODNAME ": "`).
@@ -13,10 +14,14 @@ extension PercpuContext {
     /// CONFIG_CPUMASK_OFFSTACK: x86 allows NR_CPUS above 512 only with it (MAXSMP, as Debian builds).
     var x86CpumaskOffstack: Bool { profile.config.nrCpus > 512 }
 
-    /// `nr_cpumask_bits`: nr_cpu_ids with off-stack cpumasks, NR_CPUS otherwise.
-    var x86NrCpumaskBits: Int { x86CpumaskOffstack ? topology.nrCPUIDs : nrCPUs }
+    /// `nr_cpumask_bits`: in 6.1 nr_cpu_ids with off-stack cpumasks and NR_CPUS otherwise;
+    /// since 6.2 (include/linux/cpumask.h, "re-introduce constant-sized cpumask
+    /// optimizations") `#define nr_cpumask_bits nr_cpu_ids` whatever the configuration.
+    var x86NrCpumaskBits: Int {
+        profile.kernel >= .v6_8 || x86CpumaskOffstack ? topology.nrCPUIDs : nrCPUs
+    }
 
-    /// `setup_per_cpu_areas` (x86_64, v6.1/v6.8): the `NR_CPUS:… nr_node_ids:…` line; unless
+    /// `setup_per_cpu_areas` (x86_64, v6.1/v6.8/v6.12): the `NR_CPUS:… nr_node_ids:…` line; unless
     /// `percpu_alloc=page`, embed with PERCPU_FIRST_CHUNK_RESERVE (= PERCPU_MODULE_RESERVE
     /// on 64-bit) reserved, PERCPU_DYNAMIC_RESERVE dynamic, 2 MiB atoms and CPUs grouped
     /// by early node (distance 10 or 20: the SLIT plays no part); on failure the page
@@ -145,7 +150,7 @@ extension PercpuContext {
 
     /// `setup_cpu_local_masks` (arch/x86/kernel/smpboot.c): 6.1 allocates
     /// cpu_initialized_mask, cpu_callin_mask, cpu_callout_mask and cpu_sibling_setup_mask;
-    /// since the 6.5 hotplug rework only cpu_sibling_setup_mask is left.
+    /// since the 6.5 hotplug rework only cpu_sibling_setup_mask is left (6.8, 6.12).
     mutating func x86SetupCPULocalMasks() throws(PercpuEmulationFailure) {
         let count = profile.kernel >= .v6_8 ? 1 : 4
         for _ in 0..<count { try x86AllocBootmemCpumaskVar() }

@@ -93,14 +93,14 @@ import PcpuBootTestSupport
 
     /// A memory-less node (KERNEL-SPEC §4 setup_node_data): node 2 has CPUs and
     /// a distance entry but no memory. NUMA init prints
-    /// "Initmem setup node 2 [<memory-less node>]", NODE_DATA(2) lands on another
+    /// "NUMA: Initmem setup node 2 [<memory-less node>]" (arch_numa.c's pr_fmt), NODE_DATA(2) lands on another
     /// node, and its CPUs still form their own group (distance 20 to all).
     @Test func memorylessNode() throws {
         let platform = deviceTreePlatform(kernel: .v6_1, cpuNodes: [0, 0, 1, 1, 2, 2],
                                           memory: [(0x4000_0000, 1 << 30, 0), (0x8000_0000, 1 << 30, 1)],
                                           distances: [(0, 1, 20), (0, 2, 20), (1, 2, 20)])
         let result = try Boot.run(platform)
-        #expect(result.kernelLines.contains("Initmem setup node 2 [<memory-less node>]"))
+        #expect(result.kernelLines.contains("NUMA: Initmem setup node 2 [<memory-less node>]"))
         #expect(result.kernelLines.contains("NUMA: NODE_DATA(2) on node 1"))
         #expect(result.percpuLines.last == "pcpu-alloc: [0] 0 [0] 1 [1] 2 [1] 3 [2] 4 [2] 5 ")
     }
@@ -231,5 +231,41 @@ import PcpuBootTestSupport
             "pcpu-alloc: [0] 0 [0] 1 [0] 2 [0] 3 ",
         ])
         #expect(!result.kernelLines.contains { $0.hasPrefix("NUMA:") || $0.hasPrefix("OF: NUMA") })
+    }
+}
+
+/// arm64 booted with ACPI (arch_acpi_numa_init, v6.8).
+@Suite struct ArmACPINUMATests {
+    static func platform(memory: [SRATMemory]) -> Platform {
+        var config = KernelConfig.defaults(for: .arm64)
+        config.nrCpus = 256
+        let acpi = ACPIFirmware(processors: [SRATProcessor(hardwareID: 0, proximityDomain: 0),
+                                             SRATProcessor(hardwareID: 1, proximityDomain: 1)],
+                                memory: memory, slit: [[10, 20], [20, 10]])
+        return Platform(name: "acpi", arch: .arm64, kernel: .v6_8, config: config, staticSize: 87272,
+                        firmware: .acpi(acpi),
+                        memblock: MemblockSetup(memory: [PhysRange(base: 0x4000_0000, size: 2 << 30)]))
+    }
+
+    /// Two proximity domains with memory: nodes 0 and 1 in order of first appearance,
+    /// each CPU on its own node → 2 groups.
+    @Test func twoDomains() throws {
+        let result = try Boot.run(Self.platform(memory: [SRATMemory(base: 0x4000_0000, length: 1 << 30, proximityDomain: 0),
+                                                         SRATMemory(base: 0x8000_0000, length: 1 << 30, proximityDomain: 1)]))
+        #expect(result.kernelLines.contains("ACPI: SRAT: Node 1 PXM 1 [mem 0x80000000-0xbfffffff]"))
+        #expect(result.topology?.method == .acpi)
+        #expect(result.percpuLines.last == "pcpu-alloc: [0] 0 [1] 1 ")
+    }
+
+    /// No memory affinity entry: acpi_numa_init returns -ENOENT, arch_acpi_numa_init prints
+    /// "NUMA: Failed to initialise from firmware" and numa_init falls back to the dummy node
+    /// (ACPI failure never falls to OF).
+    @Test func noMemoryAffinityFallsBackToDummy() throws {
+        let result = try Boot.run(Self.platform(memory: []))
+        let lines = result.kernelLines
+        #expect(lines.contains("NUMA: Failed to initialise from firmware"))
+        #expect(!lines.contains { $0.contains("invalid memblk node") })
+        #expect(lines.contains("NUMA: Faking a node at [mem 0x0000000040000000-0x00000000bfffffff]"))
+        #expect(result.topology?.method == .dummy)
     }
 }
