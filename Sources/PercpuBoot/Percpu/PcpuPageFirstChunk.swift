@@ -8,7 +8,7 @@ extension PercpuContext {
     /// vmalloc area: works however far apart the nodes' memory lies. The
     /// dynamic area is only PERCPU_DYNAMIC_EARLY_SIZE (dyn_size 0 is asked for).
     /// Returns 0 or -errno, and the placed chunk on success.
-    mutating func pcpuPageFirstChunk(reservedSize: UInt64, nodeAware: Bool)
+    mutating func pcpuPageFirstChunk(nodeAware: Bool, reservedSize: UInt64)
         throws(PercpuEmulationFailure) -> (Int, PlacedFirstChunk?, PcpuSetupResult?) {
         let pageSize = profile.pageSize
         let psizeStr = "\(pageSize >> 10)K"
@@ -82,14 +82,23 @@ extension PercpuContext {
         return addr
     }
 
-    /// `pcpu_populate_pte(addr)` for every page of `[start, start+size)` (the
-    /// generic mm/percpu.c version, used by arm64 and riscv64): a page table
+    /// `pcpu_populate_pte(addr)` for every page of `[start, start+size)`: x86's
+    /// `populate_extra_pte`, or else the generic mm/percpu.c version (arm64, riscv64): a page table
     /// page is allocated for each PMD entry the range needs that is not present.
     /// On arm64 the PMD covering the end of the kernel image already has its
     /// table (the image is mapped at page granularity there); anything beyond
     /// needs `memblock_alloc(PAGE_SIZE, PAGE_SIZE)` per 2 MiB (4K pages).
     mutating func populatePageTables(from start: UInt64, size: UInt64) throws(PercpuEmulationFailure) {
         let pageSize = profile.pageSize
+        if profile.arch == .x86_64 {
+            var tables = X86KernelPageTables(fiveLevel: profile.pagingMode == .level5)
+            var addr = start
+            while addr < start &+ size {
+                try x86PopulateExtraPTE(addr, tables: &tables)
+                addr = addr &+ pageSize
+            }
+            return
+        }
         let pmdSize = pageSize &* (pageSize / 8)           // PTRS_PER_PTE entries of PAGE_SIZE
         var presentPMDs: Set<UInt64> = []
         if profile.arch == .arm64 {

@@ -63,7 +63,7 @@ extension PercpuContext {
             }
         }
         if rc < 0 && profile.config.needPerCpuPageFirstChunk {
-            let (pageRC, placed, setup) = try pcpuPageFirstChunk(reservedSize: c.moduleReserve, nodeAware: true)
+            let (pageRC, placed, setup) = try pcpuPageFirstChunk(nodeAware: true, reservedSize: c.moduleReserve)
             rc = pageRC
             if rc == 0 {
                 outcome.kind = .page

@@ -48,7 +48,7 @@ extension PercpuContext {
             }
         }
         if rc < 0 && profile.config.needPerCpuPageFirstChunk {
-            let (pageRC, placed, setup) = try pcpuPageFirstChunkX86(reservedSize: firstChunkReserve)
+            let (pageRC, placed, setup) = try pcpuPageFirstChunk(nodeAware: true, reservedSize: firstChunkReserve)
             rc = pageRC
             if rc == 0 {
                 outcome.kind = .page
@@ -60,69 +60,6 @@ extension PercpuContext {
         try x86SetupNodeToCpumaskMap()
         try x86SetupCPULocalMasks()
         return outcome
-    }
-
-    /// `pcpu_page_first_chunk(PERCPU_FIRST_CHUNK_RESERVE, pcpu_cpu_to_node)` (mm/percpu.c,
-    /// v6.1 = v6.8) with x86's `pcpu_populate_pte`: one group, every page from its CPU's
-    /// node, then the early vm area at VMALLOC_START (x86 registers no other early area),
-    /// whose page tables `populate_extra_pte` builds page by page.
-    mutating func pcpuPageFirstChunkX86(reservedSize: UInt64) throws(PercpuEmulationFailure) -> (Int, PlacedFirstChunk?, PcpuSetupResult?) {
-        let pageSize = profile.pageSize
-        let psizeStr = "\(pageSize >> 10)K"
-        guard let ai = try pcpuBuildAllocInfo(reservedSize: reservedSize, dynSize: 0, atomSize: pageSize,
-                                              distance: .none) else { return (-Errno.ENOMEM, nil, nil) }
-        let ncpus = numPossibleCPUs
-        let upa = ai.unitsPerAlloc
-        if ai.groups.count != 1 || ai.groups[0].nrUnits != (ncpus + upa - 1) / upa * upa {
-            log.print(.warning, "", "WARNING: CPU: 0 PID: 0 at mm/percpu.c pcpu_page_first_chunk")
-            try pcpuFreeAllocInfo(ai)
-            return (-Errno.EINVAL, nil, nil)
-        }
-        let unitPages = Int(ai.unitSize >> UInt64(profile.pageShift))
-        let pagesSize = try pfnAlign(UInt64(unitPages) * UInt64(ncpus) * 8, "pages array size")
-        let allocated: UInt64?
-        do { allocated = try memblockAlloc(pagesSize, profile.smpCacheBytes, caller: "pcpu_page_first_chunk") } catch { throw .panic(error) }
-        guard let pagesPhys = allocated else {
-            throw .panic(KernelPanic("pcpu_page_first_chunk: Failed to allocate \(pagesSize) bytes"))
-        }
-        var rc = 0
-        var pages: [[UInt64]] = []
-        allocate: for unit in 0..<ncpus {
-            let cpu = ai.groups[0].cpuMap[unit]
-            var unitPagesPhys: [UInt64] = []
-            for _ in 0..<unitPages {
-                guard let ptr = try pcpuFcAlloc(cpu: cpu, size: pageSize, align: pageSize, nodeAware: true) else {
-                    log.print(.warning, Self.prefix, "failed to allocate \(psizeStr) page for cpu\(cpu)")
-                    pages.append(unitPagesPhys)
-                    rc = -Errno.ENOMEM
-                    break allocate
-                }
-                unitPagesPhys.append(ptr)
-            }
-            pages.append(unitPagesPhys)
-        }
-        var placed: PlacedFirstChunk?
-        var setup: PcpuSetupResult?
-        if rc == 0 {
-            let vmSize = UInt64(ncpus) * ai.unitSize
-            let vmAddr = try earlyVmAreaAddress(size: vmSize)
-            var tables = X86KernelPageTables(fiveLevel: profile.pagingMode == .level5)
-            for unit in 0..<UInt64(ncpus) {
-                for page in 0..<UInt64(unitPages) {
-                    try x86PopulateExtraPTE(vmAddr &+ unit * ai.unitSize &+ page * pageSize, tables: &tables)
-                }
-            }
-            log.print(.info, Self.prefix, "\(unitPages) \(psizeStr) pages/cpu s\(ai.staticSize) r\(ai.reservedSize) d\(ai.dynSize)")
-            placed = PlacedFirstChunk(ai: ai, baseAddr: vmAddr, groupPhys: [], unitPagesPhys: pages, maxDistance: nil)
-            setup = try pcpuSetupFirstChunk(ai, baseAddr: vmAddr)
-        } else {
-            for page in pages.flatMap({ $0 }).reversed() {
-                try pcpuFcFree(page, pageSize, caller: "pcpu_page_first_chunk")
-            }
-        }
-        try pcpuFcFree(pagesPhys, pagesSize, caller: "pcpu_page_first_chunk")
-        try pcpuFreeAllocInfo(ai)
-        return (rc, placed, setup)
     }
 
     /// `populate_extra_pte(addr)` (arch/x86/mm/init_64.c, v6.1/v6.8): `fill_p4d` (a P4D page
