@@ -25,6 +25,10 @@ struct MachineOptions: ParsableArguments {
     @Option(name: .customLong("nr-cpus"), help: ArgumentHelp("CONFIG_NR_CPUS.", valueName: "n"))
     var nrCPUs: String?
 
+    @Option(name: .customLong("per-cpu-start"),
+            help: ArgumentHelp("Address of __per_cpu_start (System.map), for the __per_cpu_offset[] column.", valueName: "addr"))
+    var perCPUStart: String?
+
     @Option(help: ArgumentHelp("Kernel command line (replaces the platform's): percpu_alloc=, numa=off, memblock=debug, nr_cpus=, ...",
                                valueName: "text"))
     var cmdline: String?
@@ -97,6 +101,12 @@ struct MachineOptions: ParsableArguments {
             platform.config.nrCpus = Int(value)
         }
         if let cmdline { platform.cmdline = cmdline }
+        if let perCPUStart {
+            guard let value = PlatformLoader.parseNumber(perCPUStart) else {
+                throw CLIInputError("invalid --per-cpu-start '\(perCPUStart)'; expected an address like 0xffff800081a20000")
+            }
+            platform.perCPUStart = value
+        }
         var memblockLog: Boot.MemblockLog?
         if let logPath = memblockFrom ?? platform.memblock.fromLog {
             guard let data = FileManager.default.contents(atPath: logPath) else {

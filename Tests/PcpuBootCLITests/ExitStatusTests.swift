@@ -108,3 +108,29 @@ import PcpuBootTestSupport
         #expect(output.stdout.contains("USAGE"))
     }
 }
+
+/// `__per_cpu_offset[cpu] = pcpu_base_addr - __per_cpu_start + pcpu_unit_offsets[cpu]`.
+@Suite struct PerCPUOffsetTests {
+    /// arm64-4node (6.8): group 0's area lies at 0x7ffbf000 (top of node 0 below its NODE_DATA,
+    /// see the text report), the linear map puts it at PAGE_OFFSET (−2^48) + (0x7ffbf000 −
+    /// memstart 0x40000000) = 0xffff00003ffbf000. With __per_cpu_start = 0xffff800081a20000
+    /// CPU 0's offset is 0xffff00003ffbf000 − 0xffff800081a20000 = 0xffff7fffbe59f000 (mod 2^64),
+    /// and CPU 1's is one unit (0x1f000) more: 0xffff7fffbe5be000.
+    @Test func offsetsFromSystemMap() throws {
+        let output = PcpuBootCLI.run(["arm64-4node", "--per-cpu-start", "0xffff800081a20000", "--format", "json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        struct Probe: Decodable {
+            struct CPU: Decodable { var cpu: Int; var perCpuOffset: String? }
+            var cpus: [CPU]
+        }
+        let probe = try JSONDecoder().decode(Probe.self, from: Data(output.stdout.utf8))
+        #expect(probe.cpus.first { $0.cpu == 0 }?.perCpuOffset == "0xffff7fffbe59f000")
+        #expect(probe.cpus.first { $0.cpu == 1 }?.perCpuOffset == "0xffff7fffbe5be000")
+    }
+
+    @Test func badAddressIsAnInputError() {
+        let output = PcpuBootCLI.run(["arm64-4node", "--per-cpu-start", "nope"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("--per-cpu-start"))
+    }
+}

@@ -77,7 +77,8 @@ public enum Boot {
             result.groupPhys = outcome.placed?.groupPhys ?? []
             result.unitPagesPhys = outcome.placed?.unitPagesPhys ?? []
             result.setup = outcome.setup
-            result.cpus = perCPUAreas(outcome, topology: topology, profile: profile)
+            result.cpus = perCPUAreas(outcome, topology: topology, profile: profile,
+                                      perCPUStart: platform.arch == .x86_64 ? 0 : platform.perCPUStart)
             if let setup = outcome.setup, let ai = outcome.placed?.ai, profile.config.smp, profile.config.mmu {
                 result.dynamicChunks = dynamicChunkOutlook(offsets: setup.groupOffsets, sizes: setup.groupSizes,
                                                            align: ai.atomSize, vmallocStart: profile.layout.vmallocStart,
@@ -115,7 +116,8 @@ public enum Boot {
     }
 
     /// The `__per_cpu_offset[]` rows: `delta + pcpu_unit_offsets[cpu]` for every possible CPU.
-    static func perCPUAreas(_ outcome: PercpuOutcome, topology: Topology, profile: ArchProfile) -> [PerCPUArea] {
+    static func perCPUAreas(_ outcome: PercpuOutcome, topology: Topology, profile: ArchProfile,
+                            perCPUStart: UInt64?) -> [PerCPUArea] {
         guard let placed = outcome.placed, let setup = outcome.setup else { return [] }
         let ai = placed.ai
         var groupOfUnit: [Int] = []
@@ -136,7 +138,7 @@ public enum Boot {
             }
             let address = setup.baseAddr &+ offset
             return PerCPUArea(cpu: cpu, node: topology.node(ofCPU: cpu), group: group, unit: unit, unitOffset: offset,
-                              address: address, perCPUOffset: profile.arch == .x86_64 ? address : nil,
+                              address: address, perCPUOffset: perCPUStart.map { address &- $0 },
                               physical: physical)
         }
     }

@@ -17,6 +17,10 @@ public struct Platform: Equatable, Sendable, Codable {
     public var config: KernelConfig
     /// `__per_cpu_end - __per_cpu_start` of the kernel image, in bytes.
     public var staticSize: UInt64
+    /// The address of `__per_cpu_start` in the kernel image (`System.map`), which
+    /// `__per_cpu_offset[cpu] = pcpu_base_addr - __per_cpu_start + unit offset`
+    /// needs. nil = unknown; x86_64's per-CPU section is zero-based, so it is 0 there.
+    public var perCPUStart: UInt64? = nil
     /// The kernel command line (only the options the emulator understands matter).
     public var cmdline: String
     /// How the firmware describes CPUs, memory and NUMA.

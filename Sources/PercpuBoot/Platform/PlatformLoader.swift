@@ -10,8 +10,8 @@ import Yams
 /// emulator can print the kernel's warning.
 public enum PlatformLoader {
     /// The keys of a platform file's top level.
-    static let rootKeys = ["name", "description", "arch", "kernel", "config", "static-size", "cmdline",
-                           "firmware", "memblock"]
+    static let rootKeys = ["name", "description", "arch", "kernel", "config", "static-size", "per-cpu-start",
+                           "cmdline", "firmware", "memblock"]
     static let archExpected = "arm64, riscv64 or x86_64"
     static let staticSizeExpected = "__per_cpu_end - __per_cpu_start in bytes, above 0 and below 1G"
 
@@ -69,6 +69,8 @@ public enum PlatformLoader {
             staticSize = try top.required("static-size", expected: staticSizeExpected)
                 .integer(in: 1...(1 << 30) - 1, expected: staticSizeExpected)
         }
+        let perCPUStart = try top["per-cpu-start"]?.integer(in: 0...UInt64.max,
+                                                            expected: "the address of __per_cpu_start (System.map)")
         let cmdline = try top["cmdline"]?.string() ?? ""
         let firmwareField = try top.required("firmware", expected: "a mapping with device-tree or acpi")
         let firmware = try FirmwareSection.parse(firmwareField, context: context, dtbLoader: dtbLoader)
@@ -76,8 +78,10 @@ public enum PlatformLoader {
             try memblockSetup(field, context: context)
         } ?? MemblockSetup()
 
-        return Platform(name: name, description: description, arch: arch, kernel: kernel, config: config,
-                        staticSize: staticSize, cmdline: cmdline, firmware: firmware, memblock: memblock)
+        var platform = Platform(name: name, description: description, arch: arch, kernel: kernel, config: config,
+                                staticSize: staticSize, cmdline: cmdline, firmware: firmware, memblock: memblock)
+        platform.perCPUStart = perCPUStart
+        return platform
     }
 
     /// Top-level keys people put at the wrong level, and where they belong.

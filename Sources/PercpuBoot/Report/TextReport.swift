@@ -130,8 +130,10 @@ public enum TextReport {
     static func offsetTable(_ result: BootResult) -> String {
         var out = heading("__per_cpu_offset[]")
         guard !result.cpus.isEmpty else { return out + "  none: no first chunk was set up\n" }
-        out += "  address = pcpu_base_addr + unit offset (virtual); __per_cpu_offset is '-' where"
-            + " __per_cpu_start is not modelled\n"
+        out += "  address = pcpu_base_addr + unit offset (virtual); __per_cpu_offset = address - __per_cpu_start\n"
+        if result.cpus.first?.perCPUOffset == nil {
+            out += "  (__per_cpu_offset '-': give __per_cpu_start from System.map with --per-cpu-start or per-cpu-start:)\n"
+        }
         if result.firstChunkKind == .page {
             out += "  physical = the unit's first page (page first chunk: a unit's pages are not contiguous)\n"
         }

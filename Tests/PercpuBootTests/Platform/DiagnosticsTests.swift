@@ -33,7 +33,7 @@ import PercpuBoot
         #expect(error?.column == 1)
         #expect(error?.keyPath == "stattic-size")
         #expect(error?.suggestion == "static-size")
-        #expect(error?.expected == "name, description, arch, kernel, config, static-size, cmdline, firmware or memblock")
+        #expect(error?.expected == "name, description, arch, kernel, config, static-size, per-cpu-start, cmdline, firmware or memblock")
     }
 
     @Test func unknownKeyWrittenInAnotherStyle() {
