@@ -90,20 +90,20 @@ extension ArchNUMA {
         }
         var i = 0
         while i + 2 < matrix.count {
-            // of_read_number into u32, printed with %d: reinterpret as signed.
-            let a = Int(Int32(bitPattern: matrix[i]))
-            let b = Int(Int32(bitPattern: matrix[i + 1]))
-            let d = Int(Int32(bitPattern: matrix[i + 2]))
+            // The cells are u32 and compared as such; they reach numa_set_distance(int, int, int)
+            // and the %d of the message as signed ints.
+            let (nodeA, nodeB, distance) = (matrix[i], matrix[i + 1], matrix[i + 2])
+            let (a, b, d) = (Int(Int32(bitPattern: nodeA)), Int(Int32(bitPattern: nodeB)), Int(Int32(bitPattern: distance)))
             i += 3
-            if (a == b && d != DistanceTable.localDistance) || (a != b && UInt32(bitPattern: Int32(truncatingIfNeeded: d)) <= 10) {
+            if (nodeA == nodeB && distance != UInt32(DistanceTable.localDistance))
+                || (nodeA != nodeB && distance <= UInt32(DistanceTable.localDistance)) {
                 log.print(.err, Self.ofPrefix, "Invalid distance[node\(a) -> node\(b)] = \(d)")
                 return -Errno.EINVAL
             }
             if a >= 0 && a < maxNumNodes { parsed.insert(a) }
             try numaSetDistance(a, b, d, memblock: &memblock, log: &log)
-            if UInt32(bitPattern: Int32(truncatingIfNeeded: b)) > UInt32(bitPattern: Int32(truncatingIfNeeded: a)) {
-                try numaSetDistance(b, a, d, memblock: &memblock, log: &log)
-            }
+            // "Set default distance of node B->A same as A->B".
+            if nodeB > nodeA { try numaSetDistance(b, a, d, memblock: &memblock, log: &log) }
         }
         return 0
     }
