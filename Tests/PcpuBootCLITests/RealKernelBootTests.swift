@@ -78,4 +78,20 @@ import PcpuBootTestSupport
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         #expect(output.stdout.contains("identical"))
     }
+
+    /// `check` must notice a line that differs: the same log with one digit of the
+    /// unit size changed reports that line and exits 1.
+    @Test func checkCommandReportsADifference() throws {
+        let dir = Fixtures.kernelBoots.appendingPathComponent("arm64-4node-embed").path
+        let original = try Fixtures.text("arm64-4node-embed/console.log")
+        let altered = original.replacingOccurrences(of: "d31512 u126976\r\n", with: "d31512 u126977\r\n")
+            .replacingOccurrences(of: "d31512 u126976\n", with: "d31512 u126977\n")
+        #expect(altered != original)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("altered-\(UUID().uuidString).log").path
+        try altered.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = PcpuBootCLI.run(["check", path, "--dtb", dir + "/board.dtb", "--kernel", "6.1", "--nr-cpus", "256"])
+        #expect(output.status == 1)
+        #expect(output.stdout.contains("real:     \"percpu: Embedded 31 pages/cpu s87272 r8192 d31512 u126977\""))
+    }
 }
