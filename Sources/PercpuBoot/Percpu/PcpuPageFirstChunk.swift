@@ -74,7 +74,9 @@ extension PercpuContext {
         let layout = profile.layout
         var addr = layout.vmallocStart
         if profile.arch == .arm64 {
-            addr = layout.kernelImageStart &+ profile.kernelImageSize &+ profile.pageSize
+            // The image's last early area ends page aligned (SEGMENT_ALIGN) plus its guard page.
+            let imageEnd = layout.kernelImageStart &+ profile.kernelImageSize
+            addr = (imageEnd &+ profile.pageSize &- 1).roundedDown(to: profile.pageSize) &+ profile.pageSize
         }
         guard addr <= layout.vmallocEnd &- size, size <= layout.vmallocEnd &- layout.vmallocStart else {
             throw .panic(KernelPanic("kernel BUG at mm/vmalloc.c: vm_area_register_early: no room for \(size) bytes"))

@@ -269,3 +269,20 @@ import PcpuBootTestSupport
         #expect(result.topology?.method == .dummy)
     }
 }
+
+/// The page first chunk on 64K pages: its early vmalloc area must be page aligned.
+@Suite struct PageChunk64KTests {
+    /// arm64 6.8, 64K pages, VA_BITS 42: VMALLOC_START = _PAGE_END(42) + 2 GiB = 0xfffffe0080000000
+    /// (KIMAGE_VADDR). The image (0x200b000 bytes) ends at 0xfffffe008200b000, page-aligned up to
+    /// 0xfffffe0082010000, plus the 64 KiB guard page → the area at 0xfffffe0082020000.
+    /// Unit: PFN_ALIGN(87272 + 8192 + 20480 = 115944) with 64K pages = 131072 (2 pages), d = 35608.
+    @Test func areaIsPageAligned() throws {
+        let platform = deviceTreePlatform(cpuNodes: [0, 0], memory: [(0x4000_0000, 1 << 30, 0)],
+                                          cmdline: "percpu_alloc=page",
+                                          configure: { $0.pageSize = 65536; $0.vaBits = 42 })
+        let result = try Boot.run(platform)
+        #expect(result.outcome == .booted)
+        #expect(result.percpuLines.first == "percpu: 2 64K pages/cpu s87272 r8192 d35608")
+        #expect(result.baseAddr == 0xfffffe00_82020000)
+    }
+}
