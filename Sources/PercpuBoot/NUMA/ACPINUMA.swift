@@ -7,8 +7,6 @@ import Memblock
 /// numbered into nodes in order of first appearance (`acpi_map_pxm_to_node`).
 extension ArchNUMA {
     static let acpiPrefix = "ACPI: "
-    /// MAX_PXM_DOMAINS.
-    static let maxPXMDomains = 256
 
     /// `arch_acpi_numa_init` (v6.8): error from `acpi_numa_init` → "Failed to
     /// initialise from firmware" and -EINVAL only if the SRAT was disabled. The 6.12
@@ -16,18 +14,10 @@ extension ArchNUMA {
     mutating func acpiNumaInit(_ acpi: ACPIFirmware, memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Int {
         guard profile.config.acpiNuma else { return -Errno.EOPNOTSUPP }
         if usesNumaMemblks { return try acpiNumaInitNumaMemblks(acpi, memblock: &memblock, log: &log) }
-        var pxmToNode: [UInt32: Int] = [:]
+        var domains = ProximityDomainMap(maxNumNodes: maxNumNodes)
         var badSRAT = false
-        func mapPXM(_ pxm: UInt32) -> Int {
-            if let node = pxmToNode[pxm] { return node }
-            guard Int(pxm) < Self.maxPXMDomains else { return NUMA_NO_NODE }
-            let used = Set(pxmToNode.values)
-            guard let node = (0..<maxNumNodes).first(where: { !used.contains($0) }) else { return NUMA_NO_NODE }
-            pxmToNode[pxm] = node
-            return node
-        }
         for cpu in acpi.processors where cpu.enabled {
-            let node = mapPXM(cpu.proximityDomain)
+            let node = domains.map(Int(cpu.proximityDomain))
             if node == NUMA_NO_NODE {
                 log.print(.err, "ACPI: NUMA: ", "SRAT: Too many proximity domains \(cpu.proximityDomain)")
                 badSRAT = true
@@ -39,7 +29,7 @@ extension ArchNUMA {
         if !badSRAT {
             for mem in acpi.memory where mem.enabled {
                 let pxm = acpi.sratRevision <= 1 ? mem.proximityDomain & 0xff : mem.proximityDomain
-                let node = mapPXM(pxm)
+                let node = domains.map(Int(pxm))
                 if node == NUMA_NO_NODE {
                     log.print(.err, Self.acpiPrefix, "SRAT: Too many proximity domains.")
                     badSRAT = true
@@ -60,7 +50,7 @@ extension ArchNUMA {
             // bad_srat(): the SRAT is disabled; acpi_numa_init still returns its count below.
             log.print(.err, Self.acpiPrefix, "SRAT: SRAT not used.")
         }
-        if let slit = acpi.slit, !badSRAT { try applySLIT(slit, pxmToNode: pxmToNode, memblock: &memblock, log: &log) }
+        if let slit = acpi.slit, !badSRAT { try applySLIT(slit, pxmToNode: domains.nodes, memblock: &memblock, log: &log) }
         // acpi_numa_init: -ENOENT when no memory affinity entry was parsed. arch_acpi_numa_init
         // (drivers/base/arch_numa.c, pr_fmt "NUMA: ") then says so and returns that error.
         if memoryParsed == 0 {
@@ -73,7 +63,7 @@ extension ArchNUMA {
             parsed = []
             return -Errno.EINVAL
         }
-        acpiPXMToNode = pxmToNode
+        acpiPXMToNode = domains.nodes
         return 0
     }
 

@@ -13,23 +13,15 @@ extension ArchNUMA {
     /// to the SRAT); -ENOENT when no memory affinity entry was added.
     mutating func acpiNumaInitNumaMemblks(_ acpi: ACPIFirmware, memblock: inout Memblock,
                                          log: inout KernelLog) throws(KernelPanic) -> Int {
-        var pxmToNode: [UInt32: Int] = [:]
+        var domains = ProximityDomainMap(maxNumNodes: maxNumNodes)
         var sratDisabled = false
-        func mapPXM(_ pxm: UInt32) -> Int {
-            if let node = pxmToNode[pxm] { return node }
-            guard Int(pxm) < Self.maxPXMDomains else { return NUMA_NO_NODE }
-            let used = Set(pxmToNode.values)
-            guard let node = (0..<maxNumNodes).first(where: { !used.contains($0) }) else { return NUMA_NO_NODE }
-            pxmToNode[pxm] = node
-            return node
-        }
         func badSRAT(_ log: inout KernelLog) {
             log.print(.err, Self.acpiPrefix, "SRAT: SRAT not used.")
             sratDisabled = true
         }
         // acpi_numa_gicc_affinity_init / acpi_numa_rintc_affinity_init.
         for cpu in acpi.processors where cpu.enabled && !sratDisabled {
-            let node = mapPXM(cpu.proximityDomain)
+            let node = domains.map(Int(cpu.proximityDomain))
             if node == NUMA_NO_NODE {
                 log.print(.err, "ACPI: NUMA: ", "SRAT: Too many proximity domains \(cpu.proximityDomain)")
                 badSRAT(&log)
@@ -41,7 +33,7 @@ extension ArchNUMA {
         var memoryParsed = 0
         for mem in acpi.memory where mem.enabled && !sratDisabled {
             let pxm = acpi.sratRevision <= 1 ? mem.proximityDomain & 0xff : mem.proximityDomain
-            let node = mapPXM(pxm)
+            let node = domains.map(Int(pxm))
             let end = mem.base &+ mem.length
             if node == NUMA_NO_NODE {
                 log.print(.err, Self.acpiPrefix, "SRAT: Too many proximity domains.")
@@ -61,13 +53,13 @@ extension ArchNUMA {
             }
             memoryParsed += 1
         }
-        if let slit = acpi.slit { try applySLIT(slit, pxmToNode: pxmToNode, memblock: &memblock, log: &log) }
+        if let slit = acpi.slit { try applySLIT(slit, pxmToNode: domains.nodes, memblock: &memblock, log: &log) }
         if memoryParsed == 0 {
             log.dynamicDebug(Self.prefix, "Failed to initialise from firmware")
             return -Errno.ENOENT
         }
         if sratDisabled { return -Errno.EINVAL }
-        acpiPXMToNode = pxmToNode
+        acpiPXMToNode = domains.nodes
         return 0
     }
 }

@@ -25,7 +25,7 @@ struct X86NUMA {
     /// `__apicid_to_node[]` (only the entries that are not NUMA_NO_NODE).
     var apicidToNode: [UInt32: Int] = [:]
     /// `pxm_to_node_map[]` / `nodes_found_map`: never reset, so numbering survives retries.
-    var pxmToNode: [Int: Int] = [:]
+    var domains: ProximityDomainMap
     var possibleNodes: Set<Int> = []
     var onlineNodes: Set<Int> = []
     /// `node_data[nid]`: where each NODE_DATA was allocated (physical).
@@ -47,6 +47,7 @@ struct X86NUMA {
         self.maxMappedAddress = maxMappedAddress
         self.nrCPUIDs = nrCPUIDs
         self.cpuToNode = Array(repeating: NUMA_NO_NODE, count: max(nrCPUIDs, 1))
+        self.domains = ProximityDomainMap(maxNumNodes: profile.config.maxNumNodes)
         let maxAddress = maxPFN &<< UInt64(profile.pageShift)
         let flavor: NumaMemblks.Flavor = profile.kernel >= .v6_12
             ? .numaMemblks : .x86Legacy(maxAddress: maxAddress, maxMappedAddress: maxMappedAddress)

@@ -12,8 +12,6 @@ import Memblock
 /// so its processor list only describes the MADT.
 extension X86NUMA {
     static let acpiPrefix = "ACPI: "
-    /// MAX_PXM_DOMAINS.
-    static let maxPXMDomains = 256
 
     /// `x86_acpi_numa_init`: `acpi_numa_init()`'s error, or -EINVAL if the SRAT was
     /// found bad on the way.
@@ -115,23 +113,14 @@ extension X86NUMA {
         sratDisabled = true
     }
 
-    /// `acpi_map_pxm_to_node(pxm)`: an invalid domain (negative, ≥ MAX_PXM_DOMAINS, or
-    /// numa_off) has no node; a known one keeps its node; a new one gets the lowest
-    /// node id not handed out yet (`first_unset_node(nodes_found_map)`), so nodes are
-    /// numbered in order of first appearance, processors first.
+    /// `acpi_map_pxm_to_node(pxm)` (ProximityDomainMap); with numa_off no domain has a node.
     mutating func acpiMapPXMToNode(_ pxm: Int) -> Int {
-        if pxm < 0 || pxm >= Self.maxPXMDomains || numaOff { return NUMA_NO_NODE }
-        if let node = pxmToNode[pxm] { return node }
-        let used = Set(pxmToNode.values)
-        guard let node = (0..<maxNumNodes).first(where: { !used.contains($0) }) else { return NUMA_NO_NODE }
-        pxmToNode[pxm] = node
-        return node
+        numaOff ? NUMA_NO_NODE : domains.map(pxm)
     }
 
     /// `pxm_to_node(pxm)`: lookup only.
     func pxmToNodeLookup(_ pxm: Int) -> Int {
-        if pxm < 0 || pxm >= Self.maxPXMDomains || numaOff { return NUMA_NO_NODE }
-        return pxmToNode[pxm] ?? NUMA_NO_NODE
+        numaOff ? NUMA_NO_NODE : domains.node(of: pxm)
     }
 
     /// `acpi_parse_slit` (v6.1): valid iff every diagonal entry is 10 and every other
