@@ -71,20 +71,9 @@ import PcpuBootTestSupport
     func allocationsAfterThePercpuLineMatch(_ name: String) throws {
         let real = try Self.real(name)
         let emulated = Self.run(name, cmdline: "console=ttyS0 memblock=debug", memblockFrom: true)
-        let expected = Self.memblockCallsAfterPercpuLine(real.lines)
+        let expected = memblockCallsAfterPercpuLine(real.lines)
         #expect(expected.count >= 20)
-        #expect(Self.memblockCallsAfterPercpuLine(emulated.lines) == expected)
-    }
-
-    static func memblockCallsAfterPercpuLine(_ lines: [String]) -> [String] {
-        guard let start = lines.firstIndex(where: { $0.hasPrefix("percpu: Embedded") }) else { return [] }
-        var out: [String] = []
-        for line in lines[(start + 1)...] {
-            if line.hasPrefix("pcpu-alloc:") { continue }
-            guard line.hasPrefix("memblock_") else { break }
-            out.append(RealBootLog.stripCallerOffset(line))
-        }
-        return out
+        #expect(memblockCallsAfterPercpuLine(emulated.lines) == expected)
     }
 
     /// x86 NUMA init from the platform file alone, against the log: from the first SRAT /

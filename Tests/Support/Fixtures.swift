@@ -57,3 +57,20 @@ extension BootResult {
     public var percpuLines: [String] { RealBootLog.percpuLines(log.texts()) }
     public var kernelLines: [String] { log.texts([.kernel]) }
 }
+
+/// The memblock calls after the line reporting the first chunk (`percpu: Embedded …` or
+/// `percpu: N 4K pages/cpu …`) up to the last per-CPU one, `pcpu-alloc:` lines skipped,
+/// caller offsets stripped: pcpu_setup_first_chunk's and pcpu_alloc_first_chunk's
+/// allocations and the frees that end setup_per_cpu_areas.
+public func memblockCallsAfterPercpuLine(_ lines: [String]) -> [String] {
+    guard let start = lines.firstIndex(where: { $0.hasPrefix("percpu: ") && $0.contains(" pages/cpu s") }) else {
+        return []
+    }
+    var out: [String] = []
+    for line in lines[(start + 1)...] {
+        if line.hasPrefix("pcpu-alloc:") { continue }
+        guard line.hasPrefix("memblock_") else { break }
+        out.append(RealBootLog.stripCallerOffset(line))
+    }
+    return out
+}
