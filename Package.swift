@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "MemblockTests", dependencies: ["Memblock", "KernelSupport"],
                     exclude: ["KernelSuite/README.md"]),
         .testTarget(name: "DeviceTreeTests", dependencies: ["DeviceTree"]),
-        .testTarget(name: "PercpuChunkTests", dependencies: ["PercpuChunk"]),
+        .testTarget(name: "PercpuChunkTests", dependencies: ["PercpuChunk", "KernelSupport"]),
         .testTarget(name: "PercpuBootTests", dependencies: ["PercpuBoot", "PcpuBootTestSupport"]),
         .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot", "PcpuBootTestSupport"]),
     ]

@@ -68,7 +68,7 @@ public struct Memblock: Sendable, Equatable {
     /// 6.8 (cnt 1); 6.12 dropped the dummy (cnt 0).
     public func count(_ type: MemblockTypeName) -> Int {
         let n = regions(type).count
-        if n == 0 && profile.kernel != .v6_12 { return 1 }
+        if n == 0 && !profile.kernel.has(.memblockNoDummyRegion) { return 1 }
         return n
     }
 

@@ -107,7 +107,7 @@ extension Memblock {
     /// `memblock_mark_mirror()` with a log.
     @discardableResult
     public mutating func markMirror(_ base: UInt64, _ size: UInt64, log: inout KernelLog) throws(KernelPanic) -> Bool {
-        if profile.kernel != .v6_1 && !mirroredKernelcore { return true }
+        if profile.kernel.has(.memblockMirrorNeedsKernelcore) && !mirroredKernelcore { return true }
         hasMirror = true
         return try setClearFlag(.memory, base: base, size: size, set: true, flag: .mirror, log: &log)
     }

@@ -33,13 +33,13 @@ extension Memblock {
                                        exactNid: Bool, log: inout KernelLog) throws(KernelPanic) -> UInt64? {
         var flags: MemblockFlags = hasMirror ? .mirror : []
         var nid = nid
-        if profile.kernel != .v6_12 && nid == profile.maxNumNodes {
+        if !profile.kernel.has(.memblockNumaValidNode) && nid == profile.maxNumNodes {
             warnOnce(site: "memblock_alloc_range_nid",
                      "Usage of MAX_NUMNODES is deprecated. Use NUMA_NO_NODE instead", log: &log)
             nid = NUMA_NO_NODE
         }
         let align = align == 0 ? profile.smpCacheBytes : align
-        let specificNode = profile.kernel == .v6_12 ? numaValidNode(nid) : nid != NUMA_NO_NODE
+        let specificNode = profile.kernel.has(.memblockNumaValidNode) ? numaValidNode(nid) : nid != NUMA_NO_NODE
 
         while true {
             var found = findInRangeNodeRaw(size: size, align: align, start: start, end: end, nid: nid, flags: flags)

@@ -5,7 +5,7 @@ extension Memblock {
     /// nid != MAX_NUMNODES (so NUMA_NO_NODE prints "on node -1"), 6.12 when `numa_valid_node(nid)`.
     func dumpShowsNode(_ nid: Int) -> Bool {
         guard profile.numa else { return false }
-        return profile.kernel == .v6_12 ? numaValidNode(nid) : nid != profile.maxNumNodes
+        return profile.kernel.has(.memblockNumaValidNode) ? numaValidNode(nid) : nid != profile.maxNumNodes
     }
 
     /// The lines of `memblock_dump(type)`: ` %s.cnt  = 0x%lx`, then per region
@@ -15,7 +15,7 @@ extension Memblock {
         let name = type.name
         var lines = [" \(name).cnt  = 0x\(Printk.hex(UInt64(count(type))))"]
         var rs = regions(type)
-        if rs.isEmpty && profile.kernel != .v6_12 {
+        if rs.isEmpty && !profile.kernel.has(.memblockNoDummyRegion) {
             rs = [MemblockRegion(base: 0, size: 0, flags: [], nid: profile.maxNumNodes)]
         }
         for (idx, r) in rs.enumerated() {

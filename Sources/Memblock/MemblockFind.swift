@@ -15,7 +15,7 @@ extension Memblock {
     /// The nid `__next_mem_range()` filters by: 6.1/6.8 turn MAX_NUMNODES into NUMA_NO_NODE
     /// (after a WARN_ONCE this read-only path cannot record; the allocator converts, and warns, first).
     func effectiveFilterNid(_ nid: Int) -> Int {
-        if profile.kernel != .v6_12 && nid == profile.maxNumNodes { return NUMA_NO_NODE }
+        if !profile.kernel.has(.memblockNumaValidNode) && nid == profile.maxNumNodes { return NUMA_NO_NODE }
         return nid
     }
 
@@ -23,7 +23,7 @@ extension Memblock {
     /// numa_valid_node(nid)), hotpluggable under movable_node unless asked for, not mirrored when
     /// mirror is required, NOMAP unless asked for, DRIVER_MANAGED unless asked for.
     func shouldSkip(_ m: MemblockRegion, nid: Int, flags: MemblockFlags) -> Bool {
-        let nodeFilter = profile.kernel == .v6_12 ? numaValidNode(nid) : nid != NUMA_NO_NODE
+        let nodeFilter = profile.kernel.has(.memblockNumaValidNode) ? numaValidNode(nid) : nid != NUMA_NO_NODE
         if nodeFilter && nid != m.nid { return true }
         if movableNode && m.flags.contains(.hotplug) && !flags.contains(.hotplug) { return true }
         if flags.contains(.mirror) && !m.flags.contains(.mirror) { return true }
@@ -173,7 +173,7 @@ extension Memblock {
     mutating func doubleArray(_ type: MemblockTypeName, newAreaStart: UInt64, newAreaSize: UInt64,
                               log: inout KernelLog) throws(KernelPanic) -> Bool {
         if !profile.canResize {
-            if profile.kernel == .v6_1 { return false }
+            if !profile.kernel.has(.memblockDoubleArrayPanicsEarly) { return false }
             throw KernelPanic("memblock: cannot resize \(type.name) array")
         }
         let oldMax = capacity(type)

@@ -29,7 +29,7 @@ extension Memblock {
     /// array. Both give the same result on a merged array; each version's walk is kept so an
     /// unmerged starting state (e.g. a parsed dump) evolves exactly as in that kernel.
     mutating func mergeRegions(_ type: MemblockTypeName, start startRgn: Int, end endRgn: Int) {
-        let wholeArray = profile.kernel == .v6_1
+        let wholeArray = !profile.kernel.has(.memblockMergeAroundTouchedRange)
         withArray(type) { array in
             var i = wholeArray ? 0 : (startRgn > 0 ? startRgn - 1 : 0)
             var end = wholeArray ? array.regions.count - 1 : Swift.min(endRgn, array.regions.count - 1)
@@ -70,11 +70,8 @@ extension Memblock {
         }
 
         let cnt = count(type)
-        var insert: Bool
-        switch profile.kernel {
-        case .v6_1: insert = cnt * 2 + 1 < capacity(type)
-        case .v6_8, .v6_12: insert = cnt * 2 + 1 <= capacity(type)
-        }
+        var insert = profile.kernel.has(.memblockInsertWhenHalfFull) ? cnt * 2 + 1 <= capacity(type)
+                                                                      : cnt * 2 + 1 < capacity(type)
 
         while true {
             var base = obase

@@ -54,23 +54,10 @@ public struct MemblockRegion: Equatable, Sendable, Codable {
     }
 }
 
-/// Kernel versions whose memblock behaviour differs in ways the emulator shows.
-///
-/// - `v6_1`: `memblock_double_array()` returns an error (no panic) before `memblock_allow_resize()`;
-///   direct-insert threshold `cnt * 2 + 1 < max`; whole-array merge; `memblock_mark_mirror()` ignores
-///   `kernelcore=mirror`; empty array = one dummy entry (cnt 1).
-/// - `v6_8`: panics `memblock: cannot resize %s array`; threshold `<=`; merge around the touched range;
-///   WARN_ONCE "Usage of MAX_NUMNODES is deprecated" when an allocation names `MAX_NUMNODES`;
-///   dump shows " on node N" when nid != MAX_NUMNODES; dummy entry (cnt 1).
-/// - `v6_12`: empty array has cnt 0 (no dummy); `numa_valid_node()` (0 <= nid < MAX_NUMNODES) decides
-///   node filtering, node fallback and the dump's " on node N"; no MAX_NUMNODES warnings.
-public enum MemblockKernel: Sendable, Equatable, Hashable, Codable {
-    case v6_1, v6_8, v6_12
-}
 
 /// Build-time facts memblock depends on.
 public struct MemblockProfile: Sendable, Equatable {
-    public var kernel: MemblockKernel
+    public var kernel: KernelVersion
     /// `MAX_NUMNODES = 1 << CONFIG_NODES_SHIFT`: the nid memblock_add/memblock_reserve tag regions with.
     public var maxNumNodes: Int
     /// `SMP_CACHE_BYTES`: the alignment used when a caller passes align 0.
@@ -90,7 +77,7 @@ public struct MemblockProfile: Sendable, Equatable {
     /// memblock_set_node() does nothing and the dump never says " on node".
     public var numa: Bool
 
-    public init(kernel: MemblockKernel, maxNumNodes: Int, smpCacheBytes: UInt64, pageSize: UInt64 = 4096,
+    public init(kernel: KernelVersion, maxNumNodes: Int, smpCacheBytes: UInt64, pageSize: UInt64 = 4096,
                 memoryCapacity: Int = 128, reservedCapacity: Int = 128, canResize: Bool = true,
                 regionStructSize: UInt64 = 24, numa: Bool = true) {
         self.kernel = kernel

@@ -24,8 +24,8 @@ struct CheckCommand: OutputCommand {
     @Option(name: .customLong("nr-cpus"), help: ArgumentHelp("CONFIG_NR_CPUS of the kernel that booted (default: the architecture's).", valueName: "n"))
     var nrCPUs: String?
 
-    @Option(help: ArgumentHelp("Kernel profile of the kernel that booted (default: from the log's 'Linux version', else 6.8).",
-                               valueName: "5.10|6.1|6.8|6.12"))
+    @Option(help: ArgumentHelp("The kernel that booted, when the log lost its 'Linux version' line (3.10 to 7.2).",
+                               valueName: "version"))
     var kernel: String?
 
     func execute() -> CommandOutput {
@@ -44,7 +44,12 @@ struct CheckCommand: OutputCommand {
         options.platform = platform
         options.dtb = dtb
         options.arch = arch.rawValue
-        options.kernel = kernel ?? (real.kernelVersion ?? .v6_8).rawValue
+        let version: KernelChoice
+        switch KernelChoice.choose(log: real, flag: kernel, platformPath: platform) {
+        case .success(let choice): version = choice
+        case .failure(let message): return .inputError("\(logPath): \(message)")
+        }
+        options.kernel = version.version?.description
         options.staticSize = String(staticSize)
         options.nrCPUs = nrCPUs
         options.cmdline = real.commandLine ?? ""
@@ -59,7 +64,7 @@ struct CheckCommand: OutputCommand {
             return .inputError(error.description)
         }
         let emulated = result.log.texts()
-        var out = ""
+        var out = "kernel \(result.profile.kernel): \(version.reason)\n"
         var differences = 0
         for (title, realLines, emulatedLines) in [
             ("per-CPU lines", real.percpuLines, RealBootLog.percpuLines(emulated)),
@@ -89,4 +94,46 @@ enum LineDiff {
         }
         return out
     }
+}
+
+/// Which kernel `check` emulates, and why (issue 7: the log decides; a log that lost
+/// its start leaves it to `--kernel` or the platform's `kernel:`).
+struct KernelChoice {
+    /// nil: the platform file's own `kernel:` stays.
+    var version: KernelVersion?
+    var reason: String
+
+    static func choose(log: RealBootLog, flag: String?, platformPath: String?) -> Result<KernelChoice, CheckFailure> {
+        let flagVersion: KernelVersion?
+        do throws(KernelVersionError) { flagVersion = try flag.map(KernelVersion.parse) } catch {
+            return .failure(CheckFailure("--kernel: \(error)"))
+        }
+        if let text = log.linuxVersionText {
+            let logVersion: KernelVersion
+            do throws(KernelVersionError) { logVersion = try KernelVersion.parse(text) } catch {
+                return .failure(CheckFailure("'Linux version \(text)': \(error)"))
+            }
+            var reason = "from the log's 'Linux version \(text)'"
+            if let flagVersion, flagVersion != logVersion {
+                reason += " (--kernel \(flagVersion) contradicts the log and is not used)"
+            }
+            return .success(KernelChoice(version: logVersion, reason: reason))
+        }
+        if let flagVersion {
+            return .success(KernelChoice(version: flagVersion,
+                                         reason: "from --kernel (the log has no 'Linux version' line: its start was lost)"))
+        }
+        if let platformPath {
+            return .success(KernelChoice(version: nil,
+                                         reason: "from the platform \(platformPath) (the log has no 'Linux version' line)"))
+        }
+        return .failure(CheckFailure("the log has no 'Linux version' line (its start was lost, e.g. to an early "
+                                     + "buffer overflow with memblock=debug): name the kernel that booted with --kernel"))
+    }
+}
+
+/// A reason `check` cannot start, said once.
+struct CheckFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

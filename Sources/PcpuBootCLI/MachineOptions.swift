@@ -14,7 +14,7 @@ struct MachineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Architecture, when no platform file names it.", valueName: "arm64|riscv64|x86_64"))
     var arch: String?
 
-    @Option(help: ArgumentHelp("Kernel profile (default 6.8).", valueName: "5.10|6.1|6.8|6.12"))
+    @Option(help: ArgumentHelp("Kernel release, 3.10 to 7.2 (5.4, 6.12, 6.1.0-56-arm64; default: the platform's, else 6.8). See `pcpu-boot kernels`.", valueName: "version"))
     var kernel: String?
 
     @Option(name: .customLong("static-size"),
@@ -56,10 +56,9 @@ struct MachineOptions: ParsableArguments {
             return a
         }
         let kernelValue = try kernel.map { (value) throws(CLIInputError) -> KernelVersion in
-            guard let k = KernelVersion(rawValue: value) else {
-                throw CLIInputError(unknownValue("--kernel", value, KernelVersion.allCases.map(\.rawValue)))
+            do throws(KernelVersionError) { return try KernelVersion.parse(value) } catch {
+                throw CLIInputError("--kernel: \(error)")
             }
-            return k
         }
         let dtbFirmware = try dtb.map { (path) throws(CLIInputError) -> DeviceTreeFirmware in
             do throws(InputError) { return try DeviceTreeBlob.load(path: path) } catch { throw CLIInputError(error.description) }

@@ -4,30 +4,18 @@
 /// the algorithms live in `PcpuChunk+Hints.swift` and `FirstChunk.swift`.
 import KernelSupport
 
-/// The kernel version whose mm/percpu.c is emulated.
-///
-/// The first-chunk bitmap and hint logic is identical in 6.1, 6.8 and 6.12;
-/// what differs is `sizeof(struct pcpu_chunk)` (see `PcpuChunkStructOptions`)
-/// and the form of `pcpu_alloc_first_chunk`'s end alignment (6.1 aligns to
-/// `lcm(PAGE_SIZE, PCPU_BITMAP_BLOCK_SIZE)`, which equals `PAGE_SIZE`).
-public enum PercpuKernel: String, Sendable, Codable, CaseIterable, Hashable {
-    case v6_1, v6_8, v6_12
-
-    /// `sizeof(struct pcpu_chunk)` of a Debian-like 64-bit SMP build
-    /// (MEMCG on, PERCPU_STATS off, 64-byte cache lines): 136 for 6.1 (matches
-    /// the 144-byte chunk allocations of a real Debian 6.1 arm64 boot), 192 for
-    /// 6.8 and 6.12. `PcpuChunkStructOptions.size(for:)` derives these numbers.
-    public var debianChunkStructSize: UInt64 {
-        switch self {
-        case .v6_1: 136
-        case .v6_8, .v6_12: 192
-        }
-    }
+/// `sizeof(struct pcpu_chunk)` of a Debian-like 64-bit SMP build (MEMCG on,
+/// PERCPU_STATS off, 64-byte cache lines): 136 before `.percpuChunkBaseAddrCachelineAligned`
+/// (matches the 144-byte chunk allocations of a real Debian 6.1 arm64 boot), 192 after.
+/// `PcpuChunkStructOptions.size(for:)` derives both numbers. The first-chunk bitmap and
+/// hint logic itself is the same in every release since the bitmap allocator (4.14).
+public func debianChunkStructSize(_ kernel: KernelVersion) -> UInt64 {
+    kernel.has(.percpuChunkBaseAddrCachelineAligned) ? 192 : 136
 }
 
 /// Build parameters of the emulated percpu allocator.
 public struct PcpuChunkConfig: Sendable, Equatable, Codable {
-    public var kernel: PercpuKernel
+    public var kernel: KernelVersion
     /// PAGE_SIZE. `PCPU_BITMAP_BLOCK_SIZE == PAGE_SIZE` in every supported
     /// version, so one metadata block covers one page (`pageSize / 4` bits).
     public var pageSize: UInt64
@@ -37,10 +25,10 @@ public struct PcpuChunkConfig: Sendable, Equatable, Codable {
     public var mdBlockSize: UInt64
 
     /// `chunkStructSize` defaults to the kernel's Debian-like value.
-    public init(kernel: PercpuKernel, pageSize: UInt64, chunkStructSize: UInt64? = nil, mdBlockSize: UInt64 = 32) {
+    public init(kernel: KernelVersion, pageSize: UInt64, chunkStructSize: UInt64? = nil, mdBlockSize: UInt64 = 32) {
         self.kernel = kernel
         self.pageSize = pageSize
-        self.chunkStructSize = chunkStructSize ?? kernel.debianChunkStructSize
+        self.chunkStructSize = chunkStructSize ?? debianChunkStructSize(kernel)
         self.mdBlockSize = mdBlockSize
     }
 
@@ -109,7 +97,7 @@ public struct PcpuChunkStructOptions: Sendable, Equatable, Codable {
 
     /// `sizeof(struct pcpu_chunk)` for `kernel` with these options, laid out
     /// as the C compiler does (natural alignment, tail padding).
-    public func size(for kernel: PercpuKernel) throws(PcpuChunkError) -> UInt64 {
+    public func size(for kernel: KernelVersion) throws(PcpuChunkError) -> UInt64 {
         guard cacheLineBytes >= 8, cacheLineBytes <= 4096, cacheLineBytes & (cacheLineBytes - 1) == 0 else {
             throw .invalidCacheLine(cacheLineBytes)
         }
@@ -121,15 +109,14 @@ public struct PcpuChunkStructOptions: Sendable, Equatable, Codable {
         layout.field(size: 16, align: 8)             // list
         layout.field(size: 4, align: 4)              // free_bytes
         layout.field(size: 32, align: 4)             // chunk_md
-        switch kernel {
-        case .v6_1:
-            layout.field(size: 8, align: 8)          // base_addr
-            layout.field(size: 8, align: 8)          // alloc_map
-            layout.field(size: 8, align: 8)          // bound_map
-        case .v6_8, .v6_12:
+        if kernel.has(.percpuChunkBaseAddrCachelineAligned) {
             layout.field(size: 8, align: 8)          // bound_map
             layout.field(size: 8, align: smp ? cacheLineBytes : 8) // base_addr ____cacheline_aligned_in_smp
             layout.field(size: 8, align: 8)          // alloc_map
+        } else {
+            layout.field(size: 8, align: 8)          // base_addr
+            layout.field(size: 8, align: 8)          // alloc_map
+            layout.field(size: 8, align: 8)          // bound_map
         }
         layout.field(size: 8, align: 8)              // md_blocks
         layout.field(size: 8, align: 8)              // data

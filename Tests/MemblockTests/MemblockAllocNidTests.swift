@@ -9,7 +9,7 @@ import KernelSupport
 ///  +--------------+--------------+--------------+--------------+
 ///  0x1000_0000    0x2000_0000    0x3000_0000    0x4000_0000    0x5000_0000
 @Suite struct MemblockAllocNidTests {
-    func fourNodes(_ kernel: MemblockKernel = .v6_8) throws -> Memblock {
+    func fourNodes(_ kernel: KernelVersion = .v6_8) throws -> Memblock {
         try memblock(testProfile(kernel), memory: (0 ..< 4).map { region(0x1000_0000 * UInt64($0 + 1), 0x1000_0000, nid: $0) })
     }
 

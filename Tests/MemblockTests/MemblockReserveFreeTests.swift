@@ -47,7 +47,7 @@ import KernelSupport
 
     /// Freeing everything leaves an empty array (cnt 1 with the dummy in 6.8, 0 in 6.12).
     @Test func physFreeAll() throws {
-        for kernel in [MemblockKernel.v6_8, .v6_12] {
+        for kernel in [KernelVersion.v6_8, .v6_12] {
             var mb = try memblock(testProfile(kernel), reserved: [(0x10000, 0x10000), (0x30000, 0x10000)])
             var log = KernelLog()
             try mb.physFree(0, 0x100000, log: &log, caller: "t")

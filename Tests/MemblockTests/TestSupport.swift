@@ -6,7 +6,7 @@ import KernelSupport
 let maxNodes = 16
 
 /// A 64-bit NUMA profile with 4K pages and 64-byte cache lines.
-func testProfile(_ kernel: MemblockKernel = .v6_8, memory: Int = 128, reserved: Int = 128,
+func testProfile(_ kernel: KernelVersion = .v6_8, memory: Int = 128, reserved: Int = 128,
                  canResize: Bool = true) -> MemblockProfile {
     MemblockProfile(kernel: kernel, maxNumNodes: maxNodes, smpCacheBytes: 64, pageSize: 4096,
                     memoryCapacity: memory, reservedCapacity: reserved, canResize: canResize)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KernelSupport
 import PercpuChunk
 
 /// sizeof(struct pcpu_chunk) per version and options (LP64 layout worked by
@@ -26,7 +27,7 @@ import PercpuChunk
     /// populated at 200 -> 256. 128-byte lines: base_addr at 128, populated at
     /// 200 -> rounded to 128: 256.
     @Test func v6_8AndV6_12() throws {
-        for kernel in [PercpuKernel.v6_8, .v6_12] {
+        for kernel in [KernelVersion.v6_8, .v6_12] {
             #expect(try PcpuChunkStructOptions.debian.size(for: kernel) == 192)
             #expect(try PcpuChunkStructOptions(smp: false).size(for: kernel) == 136)
             #expect(try PcpuChunkStructOptions(objectExtension: false).size(for: kernel) == 128)
@@ -39,9 +40,9 @@ import PercpuChunk
     }
 
     @Test func defaultsMatchTheLayout() throws {
-        for kernel in PercpuKernel.allCases {
-            #expect(try PcpuChunkStructOptions.debian.size(for: kernel) == kernel.debianChunkStructSize)
-            #expect(PcpuChunkConfig(kernel: kernel, pageSize: 4096).chunkStructSize == kernel.debianChunkStructSize)
+        for kernel in KernelVersion.allReleases where kernel.has(.percpuBitmapAllocator) {
+            #expect(try PcpuChunkStructOptions.debian.size(for: kernel) == debianChunkStructSize(kernel))
+            #expect(PcpuChunkConfig(kernel: kernel, pageSize: 4096).chunkStructSize == debianChunkStructSize(kernel))
         }
         let custom = PcpuChunkConfig(kernel: .v6_8, pageSize: 16384, chunkStructSize: 256)
         #expect(custom.chunkStructSize == 256)

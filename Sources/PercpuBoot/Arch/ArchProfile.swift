@@ -110,19 +110,16 @@ public struct PercpuConstants: Equatable, Sendable, Codable {
 
     public init(kernel: KernelVersion, config: KernelConfig) {
         let modules = config.modules
-        moduleReserve = !modules ? 0 : (kernel >= .v6_12 && config.memAllocProfiling ? 8 << 13 : 8 << 10)
-        switch kernel {
-        case .v5_10, .v6_1:
-            dynamicSizeShift = 10
-            dynamicEarlySize = 12 << 10
-        case .v6_8:
-            dynamicSizeShift = config.randomKmallocCaches ? 12 : 10
-            dynamicEarlySize = 20 << UInt64(dynamicSizeShift)
-        case .v6_12:
-            dynamicSizeShift = config.randomKmallocCaches ? (config.lockdep && config.pageSize != 4096 ? 13 : 12) : 10
-            dynamicEarlySize = 20 << UInt64(dynamicSizeShift)
+        moduleReserve = !modules ? 0 : (kernel.has(.percpuModuleReserveAllocTags) && config.memAllocProfiling ? 8 << 13 : 8 << 10)
+        // PERCPU_DYNAMIC_SIZE_SHIFT: a literal 10 until RANDOM_KMALLOC_CACHES made it 12
+        // on such builds, and 13 with LOCKDEP on pages larger than 4K.
+        var shift = 10
+        if kernel.has(.percpuDynamicSizeShift) && config.randomKmallocCaches {
+            shift = kernel.has(.percpuDynamicSizeShiftLockdep) && config.lockdep && config.pageSize != 4096 ? 13 : 12
         }
-        dynamicReserve = 28 << UInt64(dynamicSizeShift)
+        dynamicSizeShift = shift
+        dynamicEarlySize = (kernel.has(.percpuDynamicEarlySize20K) ? 20 : 12) << UInt64(shift)
+        dynamicReserve = (kernel.has(.percpuDynamicReserve28K) ? 28 : 20) << UInt64(shift)
         let min: UInt64 = 32 << 10
         minUnitSize = min % config.pageSize == 0 ? min : config.pageSize
     }

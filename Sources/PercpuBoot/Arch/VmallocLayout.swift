@@ -23,6 +23,8 @@ public struct VmallocLayout: Equatable, Sendable, Codable {
 extension VmallocLayout {
     /// arm64, `arch/arm64/include/asm/memory.h` and `pgtable.h`.
     ///
+    /// Three eras, each a named change (`arm64VmallocAfterModulesOnly`, `arm64ModulesRegion2G`,
+    /// `arm64VmemmapBelowFixmap`):
     /// - 6.1/6.8: `VMALLOC_START = MODULES_END = _PAGE_END(VA_BITS_MIN) + MODULES_VSIZE`
     ///   (128 MiB in 6.1, 2 GiB in 6.8); `VMALLOC_END = VMEMMAP_START - SZ_256M`,
     ///   `VMEMMAP_START = -(1 << (VA_BITS - VMEMMAP_SHIFT))`, `VMEMMAP_SHIFT = PAGE_SHIFT - 6`.
@@ -37,8 +39,7 @@ extension VmallocLayout {
         let pageEndMin = negPow2(vaBitsMin - 1)          // _PAGE_END(VA_BITS_MIN)
         let sz128M: UInt64 = 128 << 20
         let vmemmapShift = pageShift - 6                 // sizeof(struct page) = 64
-        switch kernel {
-        case .v5_10:
+        if !kernel.has(.arm64VmallocAfterModulesOnly) {
             let levels = (vaBits - 4) / (pageShift - 3)
             // PUD_SHIFT = ARM64_HW_PGTABLE_LEVEL_SHIFT(1); with ≤ 3 levels the PUD folds into the PGD.
             let pudShift = (pageShift - 3) * min(levels, 3) + 3
@@ -47,19 +48,19 @@ extension VmallocLayout {
             let end = 0 &- (UInt64(1) << UInt64(pudShift)) &- vmemmapSize &- 0x10000
             return VmallocLayout(pageOffset: pageOffset, vmallocStart: start, vmallocEnd: end,
                                  kernelImageStart: start)
-        case .v6_1, .v6_8:
-            let modulesVSize: UInt64 = kernel == .v6_1 ? sz128M : 2 << 30
+        }
+        if !kernel.has(.arm64VmemmapBelowFixmap) {
+            let modulesVSize: UInt64 = kernel.has(.arm64ModulesRegion2G) ? 2 << 30 : sz128M
             let start = pageEndMin &+ modulesVSize
             let vmemmapStart = negPow2(vaBits - vmemmapShift)
             return VmallocLayout(pageOffset: pageOffset, vmallocStart: start, vmallocEnd: vmemmapStart &- (256 << 20),
                                  kernelImageStart: start)
-        case .v6_12:
-            let start = pageEndMin &+ (2 << 30)
-            let vmemmapSize = ((pageEndMin &- pageOffset) >> UInt64(pageShift)) &* 64
-            let vmemmapStart = (0 &- (UInt64(1) << 30)) &- vmemmapSize
-            return VmallocLayout(pageOffset: pageOffset, vmallocStart: start, vmallocEnd: vmemmapStart &- (8 << 20),
-                                 kernelImageStart: start)
         }
+        let start = pageEndMin &+ (2 << 30)
+        let vmemmapSize = ((pageEndMin &- pageOffset) >> UInt64(pageShift)) &* 64
+        let vmemmapStart = (0 &- (UInt64(1) << 30)) &- vmemmapSize
+        return VmallocLayout(pageOffset: pageOffset, vmallocStart: start, vmallocEnd: vmemmapStart &- (8 << 20),
+                             kernelImageStart: start)
     }
 
     /// riscv64, `arch/riscv/include/asm/pgtable.h`: `VMALLOC_SIZE = KERN_VIRT_SIZE >> 1`
@@ -69,7 +70,7 @@ extension VmallocLayout {
         let pgdirShift: UInt64
         switch mode {
         case .sv39:
-            pageOffset = kernel >= .v6_12 ? 0xffff_ffd6_0000_0000 : 0xffff_ffd8_0000_0000
+            pageOffset = kernel.has(.riscvSv39LinearMap128G) ? 0xffff_ffd6_0000_0000 : 0xffff_ffd8_0000_0000
             pgdirShift = 30
         case .sv48:
             pageOffset = 0xffff_af80_0000_0000

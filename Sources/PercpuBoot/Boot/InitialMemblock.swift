@@ -4,11 +4,6 @@ import Memblock
 extension ArchProfile {
     /// Memblock's build-dependent behaviour for this kernel.
     var memblockProfile: MemblockProfile {
-        let kernel: MemblockKernel = switch self.kernel {
-        case .v5_10, .v6_1: .v6_1
-        case .v6_8: .v6_8
-        case .v6_12: .v6_12
-        }
         // Without CONFIG_NUMA memblock keeps no node ids (regions read as node 0).
         return MemblockProfile(kernel: kernel, maxNumNodes: config.maxNumNodes, smpCacheBytes: smpCacheBytes,
                                pageSize: pageSize, numa: config.numa)

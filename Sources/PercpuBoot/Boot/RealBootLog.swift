@@ -81,17 +81,17 @@ public struct RealBootLog: Sendable {
         return nil
     }
 
-    /// The kernel profile nearest to `Linux version X.Y…`.
-    public var kernelVersion: KernelVersion? {
+    /// The release named by the log's `Linux version X.Y…` line, if the log kept it.
+    public var linuxVersionText: String? {
         guard let line = lines.first(where: { $0.hasPrefix("Linux version ") }) else { return nil }
-        let version = line.dropFirst("Linux version ".count).prefix { $0 != " " }
-        let parts = version.split(separator: ".").prefix(2).compactMap { Int($0.prefix { $0.isNumber }) }
-        guard parts.count == 2 else { return nil }
-        let number = parts[0] * 100 + parts[1]
-        return KernelVersion.allCases.last { v in
-            let p = v.rawValue.split(separator: ".").compactMap { Int($0) }
-            return p[0] * 100 + p[1] <= number
-        } ?? .v5_10
+        return String(line.dropFirst("Linux version ".count).prefix { $0 != " " })
+    }
+
+    /// The kernel release of `Linux version X.Y…`: nil when the log lost its start;
+    /// `.failure` when the line names a release pcpu-boot does not emulate.
+    public var kernelVersion: Result<KernelVersion, KernelVersionError>? {
+        guard let text = linuxVersionText else { return nil }
+        return Result { () throws(KernelVersionError) in try KernelVersion.parse(text) }
     }
 
     /// The architecture the log's boot messages betray.

@@ -28,7 +28,7 @@ struct ArchNUMA {
     static let prefix = "NUMA: "
     var maxNumNodes: Int { profile.config.maxNumNodes }
     /// mm/numa_memblks.c (v6.12) rather than arch_numa.c's own memblock tagging.
-    var usesNumaMemblks: Bool { profile.kernel >= .v6_12 }
+    var usesNumaMemblks: Bool { profile.kernel.has(.numaMemblks) }
 
     init(profile: ArchProfile, numaOff: Bool) {
         self.profile = profile

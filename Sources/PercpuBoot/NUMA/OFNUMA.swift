@@ -70,7 +70,7 @@ extension ArchNUMA {
             }
             lastStatus = r
         }
-        return profile.kernel >= .v6_12 ? lastStatus : 0
+        return profile.kernel.has(.ofNumaReturnsLastStatus) ? lastStatus : 0
     }
 
     /// `of_numa_parse_distance_map_v1` (v6.8 = v6.12): triplets (a, b, distance), validated,

@@ -44,7 +44,7 @@ struct X86CPUs: Equatable, Sendable {
     /// 6.1 first registers the boot CPU if the firmware listed none.
     mutating func prefillPossibleMap(kernel: KernelVersion, walk: inout MADTWalk, maxCPUs: Int, possibleCPUs: Int?,
                                      log: inout KernelLog) {
-        if kernel < .v6_8 && numProcessors == 0 {
+        if !kernel.has(.x86BootCPUNotListedFallbackDropped) && numProcessors == 0 {
             log.print(.warning, Self.prefix, "Boot CPU (id \(walk.bootAPIC)) not listed by BIOS")
             walk.genericProcessorInfo(walk.bootAPIC, state: &self, log: &log)
             if numProcessors == 0 { numProcessors = 1 }

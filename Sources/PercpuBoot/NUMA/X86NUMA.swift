@@ -37,7 +37,7 @@ struct X86NUMA {
     static let maxLocalAPIC: UInt32 = 32768
     var maxNumNodes: Int { profile.config.maxNumNodes }
     /// mm/numa_memblks.c (v6.12) rather than arch/x86/mm/numa.c's own meminfo code.
-    var usesNumaMemblks: Bool { profile.kernel >= .v6_12 }
+    var usesNumaMemblks: Bool { profile.kernel.has(.numaMemblks) }
 
     init(profile: ArchProfile, numaOff: Bool, sratDisabled: Bool, maxPFN: UInt64, maxMappedAddress: UInt64, nrCPUIDs: Int) {
         self.profile = profile

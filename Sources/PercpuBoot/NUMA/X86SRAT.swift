@@ -72,7 +72,7 @@ extension X86NUMA {
         apicidToNode[apicID] = node
         memblks.nodesParsed.insert(node)
         let line = "SRAT: PXM \(pxmBits) -> APIC \(apicText) -> Node \(node)"
-        if profile.kernel >= .v6_12 { log.dynamicDebug("", line) } else { log.print(.info, "", line) }
+        if profile.kernel.has(.x86SratAffinityLinesDebug) { log.dynamicDebug("", line) } else { log.print(.info, "", line) }
     }
 
     /// `acpi_numa_memory_affinity_init` (drivers/acpi/numa/srat.c, v6.1): a disabled entry

@@ -17,8 +17,9 @@ enum X86SetupArch {
         case .deviceTree:
             throw BootError.emulation("x86_64 with device-tree firmware (of_numa_init, x86_flattree_get_config) is not emulated; describe the machine's ACPI tables")
         }
-        guard profile.kernel >= .v6_1 else {
-            throw BootError.emulation("x86_64 is emulated for the 6.1, 6.8 and 6.12 profiles only (\(profile.kernel.rawValue): init_memory_less_node era NUMA init)")
+        guard profile.kernel.has(.x86MemorylessNodesInFreeAreaInit) else {
+            let since = KernelChange.x86MemorylessNodesInFreeAreaInit.entry.since
+            throw BootError.emulation("x86_64 NUMA init is emulated from kernel \(since) on; kernel \(profile.kernel) still sets up memory-less nodes with init_memory_less_node(), which pcpu-boot does not emulate")
         }
         let config = profile.config
         var nrCPUIDs = config.nrCpus
@@ -38,7 +39,7 @@ enum X86SetupArch {
         }
         let maxCPUs = maxCPUs(cmdline, nrCPUs: config.nrCpus)
         // v6.9+: topology_apply_cmdline_limits_early, the MADT walk and topology_init_possible_cpus.
-        let cpus = profile.kernel >= .v6_12
+        let cpus = profile.kernel.has(.x86CPUTopologyRewrite)
             ? X86CPUTopology.enumerate(acpi, nrCPUIDs: nrCPUIDs, maxCPUs: maxCPUs, possibleCPUs: cmdline.possibleCPUs, log: &log)
             : X86CPUs.enumerate(acpi, kernel: profile.kernel, nrCPUIDs: nrCPUIDs, maxCPUs: maxCPUs,
                                 possibleCPUs: cmdline.possibleCPUs, log: &log)
@@ -63,12 +64,12 @@ enum X86SetupArch {
     static func freeAreaInitMemorylessNodes(_ numa: inout X86NUMA, memblock: inout Memblock,
                                             log: inout KernelLog) throws(KernelPanic) {
         for nid in numa.possibleNodes.sorted() where !numa.onlineNodes.contains(nid) {
-            if numa.profile.kernel < .v6_8 { log.print(.info, "", "Initializing node \(nid) as memoryless") }
+            if !numa.profile.kernel.has(.x86MemorylessNodeMessageDropped) { log.print(.info, "", "Initializing node \(nid) as memoryless") }
             let size = numa.profile.pgDataSize
             // v6.12: free_area_init → alloc_offline_node_data (mm/numa.c), the same memblock_alloc.
-            let caller = numa.profile.kernel >= .v6_12 ? "alloc_offline_node_data" : "free_area_init"
+            let caller = numa.profile.kernel.has(.x86AllocOfflineNodeData) ? "alloc_offline_node_data" : "free_area_init"
             guard let phys = try memblock.alloc(size: size, align: numa.profile.smpCacheBytes, log: &log, caller: caller) else {
-                if numa.profile.kernel >= .v6_8 { throw KernelPanic("Cannot allocate \(size)B for node \(nid).") }
+                if numa.profile.kernel.has(.x86NodeDataAllocPanics) { throw KernelPanic("Cannot allocate \(size)B for node \(nid).") }
                 log.print(.err, "", "Cannot allocate \(size)B for node \(nid).")
                 continue
             }

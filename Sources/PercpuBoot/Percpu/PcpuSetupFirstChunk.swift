@@ -43,7 +43,7 @@ extension PercpuContext {
             (ai.unitSize < c.minUnitSize, "ai->unit_size < PCPU_MIN_UNIT_SIZE"),
             (ai.unitSize % pageSize != 0, "!IS_ALIGNED(ai->unit_size, PCPU_BITMAP_BLOCK_SIZE)"),
             (ai.dynSize < c.dynamicEarlySize, "ai->dyn_size < PERCPU_DYNAMIC_EARLY_SIZE"),
-            (profile.kernel <= .v6_1 && ai.dynSize == 0, "!ai->dyn_size"),
+            (!profile.kernel.has(.percpuSetupNoDynSizeCheck) && ai.dynSize == 0, "!ai->dyn_size"),
             (ai.reservedSize % c.minAllocSize != 0, "!IS_ALIGNED(ai->reserved_size, PCPU_MIN_ALLOC_SIZE)"),
         ]
         for (failed, condition) in checks where failed { throw setupBug(ai, condition) }
@@ -83,7 +83,7 @@ extension PercpuContext {
         }
         pcpuDumpAllocInfo(.debug, ai)
 
-        let config = PcpuChunkConfig(kernel: percpuKernel, pageSize: pageSize)
+        let config = PcpuChunkConfig(kernel: profile.kernel, pageSize: pageSize)
         let chunks: PcpuFirstChunk
         let allocations: [PcpuMetadataAllocation]
         do {
@@ -97,14 +97,6 @@ extension PercpuContext {
         return PcpuSetupResult(baseAddr: baseAddr, unitMap: unitMap, unitOffsets: unitOffsets,
                                groupOffsets: groupOffsets, groupSizes: groupSizes, nrUnits: unit,
                                lowUnitCPU: lowUnitCPU, highUnitCPU: highUnitCPU, firstChunk: chunks)
-    }
-
-    var percpuKernel: PercpuKernel {
-        switch profile.kernel {
-        case .v5_10, .v6_1: .v6_1
-        case .v6_8: .v6_8
-        case .v6_12: .v6_12
-        }
     }
 
     /// `memblock_alloc(size, SMP_CACHE_BYTES)` or the kernel's panic.

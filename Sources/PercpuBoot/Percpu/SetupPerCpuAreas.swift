@@ -72,7 +72,7 @@ extension PercpuContext {
             }
         }
         if rc < 0 {
-            throw .panic(KernelPanic(profile.kernel <= .v5_10 ? "Failed to initialize percpu areas."
+            throw .panic(KernelPanic(!profile.kernel.has(.percpuInitFailPrintsErr) ? "Failed to initialize percpu areas."
                                                              : "Failed to initialize percpu areas (err=\(rc))."))
         }
         return outcome

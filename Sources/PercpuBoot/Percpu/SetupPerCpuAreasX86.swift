@@ -18,7 +18,7 @@ extension PercpuContext {
     /// since 6.2 (include/linux/cpumask.h, "re-introduce constant-sized cpumask
     /// optimizations") `#define nr_cpumask_bits nr_cpu_ids` whatever the configuration.
     var x86NrCpumaskBits: Int {
-        profile.kernel >= .v6_8 || x86CpumaskOffstack ? topology.nrCPUIDs : nrCPUs
+        profile.kernel.has(.x86NrCpumaskBitsIsNrCpuIds) || x86CpumaskOffstack ? topology.nrCPUIDs : nrCPUs
     }
 
     /// `setup_per_cpu_areas` (x86_64, v6.1/v6.8/v6.12): the `NR_CPUS:… nr_node_ids:…` line; unless
@@ -89,7 +89,7 @@ extension PercpuContext {
     /// cpu_initialized_mask, cpu_callin_mask, cpu_callout_mask and cpu_sibling_setup_mask;
     /// since the 6.5 hotplug rework only cpu_sibling_setup_mask is left (6.8, 6.12).
     mutating func x86SetupCPULocalMasks() throws(PercpuEmulationFailure) {
-        let count = profile.kernel >= .v6_8 ? 1 : 4
+        let count = profile.kernel.has(.x86CPULocalMasksOnlySibling) ? 1 : 4
         for _ in 0..<count { try x86AllocBootmemCpumaskVar() }
     }
 

@@ -92,13 +92,13 @@ enum ConfigSection {
         case 39: needs = [4096]
         case 42: needs = [65536]
         case 48: needs = [4096, 16384, 65536]
-        case 52: needs = kernel >= .v6_12 ? [4096, 16384, 65536] : [65536]
+        case 52: needs = kernel.has(.arm64LPA2) ? [4096, 16384, 65536] : [65536]
         default: throw field.error("\(bits) is not an arm64 VA_BITS choice", expected: expected)
         }
         guard needs.contains(pageSize) else {
             if bits == 52 {
-                throw field.error("va-bits 52 with \(page) pages needs LPA2, which kernel \(kernel.rawValue) lacks",
-                                  expected: "64K pages, or kernel \"6.12\"")
+                throw field.error("va-bits 52 with \(page) pages needs LPA2, which kernel \(kernel.description) lacks",
+                                  expected: "64K pages, or a kernel with LPA2 (\(KernelChange.arm64LPA2.entry.since) or later)")
             }
             throw field.error("va-bits \(bits) needs \(listing(needs.map(sizeText))) pages, but page-size is \(page)",
                               expected: "for \(page) pages: \(validVABits(pageSize: pageSize, kernel: kernel))")
@@ -107,7 +107,7 @@ enum ConfigSection {
     }
 
     private static func validVABits(pageSize: UInt64, kernel: KernelVersion) -> String {
-        let lpa2 = kernel >= .v6_12
+        let lpa2 = kernel.has(.arm64LPA2)
         let bits: [Int] = switch pageSize {
         case 4096: lpa2 ? [39, 48, 52] : [39, 48]
         case 16384: lpa2 ? [36, 47, 48, 52] : [36, 47, 48]

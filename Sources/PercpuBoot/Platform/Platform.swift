@@ -1,8 +1,10 @@
+@_exported import KernelSupport
+
 /// A platform: the described machine, everything the emulated boot needs.
 ///
 /// One model serves every machine the tool knows: arm64, riscv64 and x86_64,
-/// SMP or UP, MMU or nommu, device-tree or ACPI firmware, kernel profiles
-/// 5.10 to 6.12. A platform comes from a YAML file (`PlatformLoader`), from
+/// SMP or UP, MMU or nommu, device-tree or ACPI firmware, kernels 3.10
+/// to 7.2. A platform comes from a YAML file (`PlatformLoader`), from
 /// command-line flags plus a DTB, or from code; the boot pipeline
 /// (`Boot.run`) never reads files itself.
 public struct Platform: Equatable, Sendable, Codable {
@@ -11,8 +13,10 @@ public struct Platform: Equatable, Sendable, Codable {
     /// What machine this models and what it shows (the YAML's `description`).
     public var description: String
     public var arch: Architecture
-    /// The kernel profile: the constants and layouts of one kernel version.
+    /// The kernel release (3.10 … 7.2); what differs between releases is in `KernelChange`.
     public var kernel: KernelVersion
+    /// The platform named its kernel (false: `KernelVersion.default` was assumed).
+    public var kernelIsExplicit: Bool = true
     /// The kernel configuration options that change per-CPU setup.
     public var config: KernelConfig
     /// `__per_cpu_end - __per_cpu_start` of the kernel image, in bytes.
@@ -46,18 +50,6 @@ public struct Platform: Equatable, Sendable, Codable {
 public enum Architecture: String, Sendable, Codable, CaseIterable {
     case arm64, riscv64
     case x86_64 = "x86_64"
-}
-
-/// Kernel profiles: the versions whose per-CPU constants and layouts differ.
-public enum KernelVersion: String, Sendable, Codable, CaseIterable, Comparable {
-    case v5_10 = "5.10"
-    case v6_1 = "6.1"
-    case v6_8 = "6.8"
-    case v6_12 = "6.12"
-
-    public static func < (a: KernelVersion, b: KernelVersion) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
 }
 
 /// Paging mode, where the architecture chooses one (riscv64 Sv39/48/57, x86_64 4/5-level).

@@ -59,7 +59,8 @@ public enum PlatformLoader {
         } else {
             throw top.absent("arch", expected: archExpected)
         }
-        let kernel = try top["kernel"].map(kernelVersion) ?? .v6_8
+        let kernelIsExplicit = top["kernel"] != nil
+        let kernel = try top["kernel"].map(kernelVersion) ?? .default
         let config = try ConfigSection.parse(top["config"], arch: arch, kernel: kernel)
 
         let staticSize: UInt64
@@ -81,6 +82,7 @@ public enum PlatformLoader {
         var platform = Platform(name: name, description: description, arch: arch, kernel: kernel, config: config,
                                 staticSize: staticSize, cmdline: cmdline, firmware: firmware, memblock: memblock)
         platform.perCPUStart = perCPUStart
+        platform.kernelIsExplicit = kernelIsExplicit
         return platform
     }
 
@@ -109,30 +111,15 @@ public enum PlatformLoader {
                           suggestion: archSynonyms[text.lowercased()] ?? didYouMean(text, among: names))
     }
 
-    /// A kernel profile. YAML reads an unquoted `6.10` as the number 6.1, so a
-    /// version whose unquoted form ends in 0 must be quoted; `6.1`, `6.8` and
-    /// `6.12` may be written as numbers.
+    /// The kernel release, any from 3.10 to 7.2, as users write it (`5.4`, `"5.10"`, `6.12`,
+    /// `6.1.0-56-arm64`). The scalar is read as written, so an unquoted `5.10` means 5.10
+    /// (a YAML reader that resolves numbers would see 5.1; pcpu-boot never does).
     static func kernelVersion(_ field: Field) throws(InputError) -> KernelVersion {
-        let expected = #""5.10" (quoted), 6.1, 6.8 or 6.12"#
         let text = try field.string()
-        if let plain = field.plainText, let point = plain.firstIndex(of: "."), plain.hasSuffix("0"),
-           plain[plain.index(after: point)...].allSatisfy({ $0.isASCII && $0.isNumber }),
-           plain[..<point].allSatisfy({ $0.isASCII && $0.isNumber }) {
-            var asNumber = plain
-            while asNumber.hasSuffix("0") { asNumber.removeLast() }
-            if asNumber.hasSuffix(".") { asNumber.removeLast() }
-            throw field.error("the unquoted number \(plain) reads as \(asNumber) in YAML; "
-                              + "write a kernel version ending in 0 as a string",
-                              expected: expected,
-                              suggestion: KernelVersion(rawValue: plain) != nil ? "\"\(plain)\"" : nil)
+        do throws(KernelVersionError) { return try KernelVersion.parse(text) } catch {
+            let expected = "a release from \(KernelVersion.oldest) to \(KernelVersion.newest), e.g. 5.4, \"5.10\", 6.12, 6.1.0-56-arm64"
+            throw field.error("\(error)", expected: expected)
         }
-        if let version = KernelVersion(rawValue: text) { return version }
-        // "v6.8", "6.1.0-56-arm64", "6.12.3": point at the profile it belongs to.
-        let bare = text.hasPrefix("v") ? String(text.dropFirst()) : text
-        let suggestion = KernelVersion.allCases.map(\.rawValue).first { version in
-            bare == version || bare.hasPrefix(version + ".") || bare.hasPrefix(version + "-")
-        }
-        throw field.error("unsupported kernel version '\(text)'", expected: expected, suggestion: suggestion)
     }
 
     // MARK: - memblock

@@ -33,7 +33,7 @@ public enum CompareReport {
         }
         var rows: [Row] = [
             row("arch") { $0.archDescription },
-            row("kernel") { $0.result.profile.kernel.rawValue },
+            row("kernel") { $0.result.profile.kernel.description },
             row("page size") { String($0.result.profile.pageSize) },
             row("NR_CPUS") { String($0.result.profile.config.nrCpus) },
             row("CPUs") { $0.result.topology.map { String($0.possibleCPUs.count) } },

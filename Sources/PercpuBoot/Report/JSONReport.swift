@@ -25,7 +25,7 @@ extension BootReportJSON {
         formatVersion = Self.currentFormatVersion
         platform = PlatformSummary(
             name: result.platform.name, description: result.platform.description, arch: profile.arch.rawValue,
-            kernel: profile.kernel.rawValue, cmdline: result.platform.cmdline, staticSize: result.platform.staticSize,
+            kernel: profile.kernel.description, cmdline: result.platform.cmdline, staticSize: result.platform.staticSize,
             nrCpus: config.nrCpus, maxNumNodes: config.maxNumNodes, pageSize: profile.pageSize,
             vaBits: profile.arch == .arm64 ? config.vaBits : nil, pagingMode: profile.pagingMode?.rawValue,
             smp: config.smp, mmu: config.mmu, numa: config.numa, modules: config.modules)

@@ -26,7 +26,7 @@ public enum SVGReport {
         var canvas = SVGCanvas(width: width)
         var y = 26.0
         let profile = result.profile
-        let title = "pcpu-boot: \(result.platform.name) - \(facts.archDescription), kernel \(profile.kernel.rawValue)"
+        let title = "pcpu-boot: \(result.platform.name) - \(facts.archDescription), kernel \(profile.kernel.description)"
         canvas.text(margin, y, SVGCanvas.fit(title, width: contentWidth, size: 13) ?? "", size: 13, bold: true)
         y += 17
         let panicked = result.outcome != .booted

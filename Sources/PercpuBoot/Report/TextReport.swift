@@ -42,7 +42,7 @@ public enum TextReport {
         out += "\n"
         var list = KeyValueList()
         list.append("arch", facts.archDescription)
-        list.append("kernel profile", profile.kernel.rawValue)
+        list.append("kernel profile", profile.kernel.description)
         list.append("page size", "\(ReportFormat.size(profile.pageSize)) (PAGE_SHIFT \(profile.pageShift))")
         list.append("NR_CPUS", "\(profile.config.nrCpus) (MAX_NUMNODES \(profile.config.maxNumNodes))")
         var config: [String] = [profile.config.smp ? "SMP" : "UP", profile.config.mmu ? "MMU" : "nommu"]

@@ -178,18 +178,24 @@ import PercpuBoot
         #expect(S.error("arch: riscv46\n")?.suggestion == "riscv64")
     }
 
-    @Test func kernelVersionsEndingInZeroMustBeQuoted() {
-        let error = S.error("arch: arm64\nkernel: 5.10\n")
-        #expect(error == InputError(
+    /// Any release 3.10 … 7.2, read as written (an unquoted 5.10 is 5.10, not the float 5.1);
+    /// anything else names the range.
+    @Test func kernelVersionsAreReadAsWrittenAndRangeChecked() throws {
+        let base = S.minimalHead
+        for (written, version) in [("5.10", KernelVersion(5, 10)), ("\"5.10\"", KernelVersion(5, 10)),
+                                   ("6.10", KernelVersion(6, 10)), ("3.10", KernelVersion(3, 10)),
+                                   ("4.18.0-513.el8.x86_64", KernelVersion(4, 18)), ("v7.2", KernelVersion(7, 2))] {
+            let platform = try? S.load(base + "kernel: \(written)\n", file: "test.yaml")
+            #expect(platform?.kernel == version, "kernel: \(written)")
+        }
+        let tooOld = S.error("arch: arm64\nkernel: 3.9\n")
+        #expect(tooOld == InputError(
             file: "test.yaml", line: 2, column: 9, keyPath: "kernel",
-            message: "the unquoted number 5.10 reads as 5.1 in YAML; write a kernel version ending in 0 as a string",
-            expected: #""5.10" (quoted), 6.1, 6.8 or 6.12"#, suggestion: #""5.10""#))
-        let unsupported = S.error("arch: arm64\nkernel: 6.10\n")
-        #expect(unsupported?.message.hasPrefix("the unquoted number 6.10 reads as 6.1") == true)
-        #expect(unsupported?.suggestion == nil)
-        #expect(S.error("arch: arm64\nkernel: \"6.10\"\n")?.message == "unsupported kernel version '6.10'")
-        #expect(S.error("arch: arm64\nkernel: 6.1.0-56-arm64\n")?.suggestion == "6.1")
-        #expect(S.error("arch: arm64\nkernel: v6.8\n")?.suggestion == "6.8")
+            message: "kernel 3.9 ('3.9') is not emulated: pcpu-boot covers releases 3.10 to 7.2",
+            expected: #"a release from 3.10 to 7.2, e.g. 5.4, "5.10", 6.12, 6.1.0-56-arm64"#))
+        #expect(S.error("arch: arm64\nkernel: 7.3\n")?.message.hasSuffix("covers releases 3.10 to 7.2") == true)
+        #expect(S.error("arch: arm64\nkernel: 5.25\n")?.message.hasPrefix("kernel 5.25") == true)
+        #expect(S.error("arch: arm64\nkernel: latest\n")?.message.hasPrefix("'latest' is not a kernel release") == true)
     }
 
     @Test func configRanges() {

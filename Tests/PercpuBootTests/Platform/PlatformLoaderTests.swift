@@ -177,7 +177,9 @@ import PercpuBoot
 
     /// The smallest file: everything else defaults.
     @Test func minimalFileTakesTheDefaults() throws {
-        let platform = try S.load(S.minimalHead, file: "/some/where/arm64-min.yaml")
+        var platform = try S.load(S.minimalHead, file: "/some/where/arm64-min.yaml")
+        #expect(!platform.kernelIsExplicit)
+        platform.kernelIsExplicit = true
         #expect(platform == Platform(
             name: "arm64-min", arch: .arm64, kernel: .v6_8, config: KernelConfig.defaults(for: .arm64),
             staticSize: 87272,

@@ -1,0 +1,90 @@
+/// One behavioural difference between kernel releases that pcpu-boot emulates.
+///
+/// Every place where a line, an address or a choice depends on the kernel asks
+/// `kernel.has(.change)`; the entry (in `KernelChange+Table.swift`) says what
+/// changed, the first mainline release that has it, the upstream commit and the
+/// files. To add a change: add a case here (grouped by subsystem), its entry in
+/// the table, and use it; `docs/kernel-versions.md` walks through an example.
+public enum KernelChange: String, CaseIterable, Sendable, Codable {
+    // mm/percpu.c messages
+    case percpuPrFmt
+    case percpuEmbeddedHashedPointer
+    case percpuEmbeddedNoAddress
+    case percpuPageFirstChunkNoAddress
+    // the allocator
+    case percpuBitmapAllocator
+    // include/linux/percpu.h constants and pcpu_build_alloc_info
+    case percpuDynamicReserve28K
+    case percpuDynamicEarlySize20K
+    case percpuDynamicSizeShift
+    case percpuDynamicSizeShiftLockdep
+    case percpuModuleReserveAllocTags
+    case percpuMaxDistanceFromUnitEnd
+    case percpuSetupNoDynSizeCheck
+    case percpuChunkBaseAddrCachelineAligned
+    case percpuInitFailPrintsErr
+    case percpuGenericFcAlloc
+    case percpuFcAllocGoalIsLinearMapVirt
+    // first chunk choices per architecture
+    case arm64PageFirstChunk
+    case needPerCpuKMForNommu
+    // memblock
+    case memblockMirrorNeedsKernelcore
+    case memblockMergeAroundTouchedRange
+    case memblockInsertWhenHalfFull
+    case memblockDoubleArrayPanicsEarly
+    case memblockNumaValidNode
+    case memblockNoDummyRegion
+    // NUMA init
+    case arm64NUMA
+    case archNumaDriver
+    case riscvNUMA
+    case numaMemblks
+    case ofNumaReturnsLastStatus
+    case x86SratAffinityLinesDebug
+    case x86MemorylessNodeMessageDropped
+    case x86NodeDataAllocPanics
+    case x86AllocOfflineNodeData
+    case x86MemorylessNodesInFreeAreaInit
+    // x86 CPUs and setup_percpu
+    case x86BootCPUNotListedFallbackDropped
+    case x86CPUTopologyRewrite
+    case x86NrCpumaskBitsIsNrCpuIds
+    case x86CPULocalMasksOnlySibling
+    // virtual layouts
+    case arm64VmallocAfterModulesOnly
+    case arm64ModulesRegion2G
+    case arm64VmemmapBelowFixmap
+    case arm64LPA2
+    case riscvSv39LinearMap128G
+}
+
+/// What the table says of one change.
+public struct KernelChangeEntry: Sendable, Equatable {
+    /// The first mainline release that has the change.
+    public var since: KernelVersion
+    /// The first release that no longer has it (a later commit undid it), if any.
+    public var until: KernelVersion?
+    /// `12-hex-id ("subject")` of the upstream commit, or nil where no commit could be
+    /// pinned (then `source` says how the boundary was established).
+    public var commit: String?
+    /// The kernel files the change touches that pcpu-boot re-expresses.
+    public var files: [String]
+    /// What differs, before → after, in a sentence.
+    public var summary: String
+    /// How the boundary was established: the trees or logs compared.
+    public var source: String
+    /// The architectures it matters on (empty: all).
+    public var arches: [String]
+
+    public init(since: KernelVersion, until: KernelVersion? = nil, commit: String?, files: [String],
+                summary: String, source: String, arches: [String] = []) {
+        self.since = since
+        self.until = until
+        self.commit = commit
+        self.files = files
+        self.summary = summary
+        self.source = source
+        self.arches = arches
+    }
+}
