@@ -8,25 +8,35 @@ extension KernelChange {
         switch self {
         // MARK: mm/percpu.c messages
         case .percpuPrFmt:
-            return .init(since: .init(3, 17), commit: "870d4b12ad15 (\"percpu: add pr_fmt and use it\")",
-                         files: ["mm/percpu.c"],
-                         summary: "messages lose their literal \"PERCPU: \" prefix and gain pr_fmt \"percpu: \"",
-                         source: "3.10 and 3.19 mm/percpu.c")
-        case .percpuEmbeddedHashedPointer:
+            return .init(since: .init(4, 6), commit: "870d4b12ad15 (\"mm: percpu: use pr_fmt to prefix output\")",
+                         files: ["mm/percpu.c", "mm/percpu-km.c"],
+                         summary: "literal \"PERCPU: \" prefixes give way to pr_fmt \"percpu: \"; percpu-km: \"one groups\" → \"one group\"",
+                         source: "the patch's removed lines (linux-mm, 2016-03-03); the CentOS 7 backport table says first in 4.6")
+        case .printkHashedPointers:
             return .init(since: .init(4, 15), commit: "ad67b74d2469 (\"printk: hash addresses printed with %p\")",
-                         files: ["lib/vsprintf.c", "mm/percpu.c"],
-                         summary: "%p in \"Embedded … @%p\" prints (____ptrval____) this early in boot instead of the address",
-                         source: "4.15 lib/vsprintf.c ptr_to_id() before the hashing key is ready")
-        case .percpuEmbeddedNoAddress:
-            return .init(since: .init(5, 0), commit: "c2ac9da41f37 (\"percpu: stop printing kernel addresses\")",
+                         files: ["lib/vsprintf.c"],
+                         summary: "%p prints (____ptrval____) until the hashing key is ready: \"Embedded … @(____ptrval____) s…\"",
+                         source: "the real line quoted in commit 00206a69ee32's message")
+        case .percpuNoAddressInSummary:
+            return .init(since: .init(5, 1), commit: "00206a69ee32 (\"percpu: stop printing kernel addresses\")",
                          files: ["mm/percpu.c"],
-                         summary: "\"Embedded %zu pages/cpu @%p s…\" and \"%d %s pages/cpu @%p s…\" drop \" @%p\"",
-                         source: "4.20 and 5.0 mm/percpu.c")
-        case .percpuPageFirstChunkNoAddress:
-            return .init(since: .init(5, 0), commit: "c2ac9da41f37 (\"percpu: stop printing kernel addresses\")",
+                         summary: "\"Embedded %zu pages/cpu @%p s…\" and \"%d %s pages/cpu @%p s…\" drop \" @%p\" (also backported to stable trees)",
+                         source: "the patch (posted 2019-03-18, after v5.0) and its 3.16 stable backport")
+        // MARK: percpu.h constants, pcpu_build_alloc_info, pcpu_embed_first_chunk
+        case .percpuDynamicReserve28K:
+            return .init(since: .init(3, 17), commit: nil, files: ["include/linux/percpu.h"],
+                         summary: "PERCPU_DYNAMIC_RESERVE 20 KiB → 28 KiB on 64-bit (12 → 20 KiB on 32-bit)",
+                         source: "real logs: Debian 3.16.0-4 prints d from 20 KiB, Ubuntu 3.19.0-51 from 28 KiB; 3.17 taken as the first, 3.18/3.19 not excluded")
+        case .percpuMaxDistanceHighestGroupSpan:
+            return .init(since: .init(4, 9), commit: "93c76b6b2faa (\"mm/percpu.c: correct max_distance calculation for pcpu_embed_first_chunk()\")",
                          files: ["mm/percpu.c"],
-                         summary: "the page first chunk's \"%d %s pages/cpu @%p s%zu r%zu d%zu\" drops \" @%p\"",
-                         source: "4.20 and 5.0 mm/percpu.c")
+                         summary: "max_distance = highest group's offset + its units × unit size (was highest offset + one unit)",
+                         source: "3.x mm/percpu.c and the patch; the CentOS 7 backport table says first in 4.9")
+        case .percpuMaxDistanceCheckBeforeCopy:
+            return .init(since: .init(4, 9), commit: "9b7396624a7b (\"mm/percpu.c: fix potential memory leakage for pcpu_embed_first_chunk()\")",
+                         files: ["mm/percpu.c"],
+                         summary: "the distance check runs before the copy and a failure frees the areas (was: after, leaking them)",
+                         source: "3.x mm/percpu.c and the patch; first in 4.9")
         // MARK: the allocator
         case .percpuBitmapAllocator:
             return .init(since: .init(4, 14), commit: "40064aeca35c (\"percpu: replace area map allocator with bitmap\")",
@@ -34,10 +44,6 @@ extension KernelChange {
                          summary: "chunks keep an allocation bitmap with metadata blocks instead of an area map; pcpu_alloc_first_chunk",
                          source: "4.13 and 4.14 mm/percpu.c")
         // MARK: percpu.h constants, pcpu_build_alloc_info, pcpu_setup_first_chunk
-        case .percpuDynamicReserve28K:
-            return .init(since: .init(3, 16), commit: nil, files: ["include/linux/percpu.h"],
-                         summary: "PERCPU_DYNAMIC_RESERVE on 64-bit: 20 KiB → 28 KiB",
-                         source: "3.15 and 3.16 include/linux/percpu.h")
         case .percpuDynamicEarlySize20K:
             return .init(since: .init(6, 2), commit: "e8753e416c7e (\"percpu: adjust the value of PERCPU_DYNAMIC_EARLY_SIZE\")",
                          files: ["include/linux/percpu.h"],
@@ -53,29 +59,27 @@ extension KernelChange {
                          summary: "PERCPU_DYNAMIC_SIZE_SHIFT 13 with RANDOM_KMALLOC_CACHES, LOCKDEP and pages larger than 4K",
                          source: "6.12.117 include/linux/percpu.h (\"mm: percpu: increase PERCPU_DYNAMIC_SIZE_SHIFT on certain builds.\")")
         case .percpuModuleReserveAllocTags:
-            return .init(since: .init(6, 10), until: nil, commit: nil, files: ["include/linux/percpu.h"],
-                         summary: "PERCPU_MODULE_RESERVE 8 KiB → 64 KiB (8 << 13) with MEM_ALLOC_PROFILING",
-                         source: "6.12.117 include/linux/percpu.h; 7.2.13 is back to 8 << 10")
-        case .percpuMaxDistanceFromUnitEnd:
-            return .init(since: .init(3, 14), commit: nil, files: ["mm/percpu.c"],
-                         summary: "max_distance: highest unit end (offset + units × unit size) instead of highest offset + one unit",
-                         source: "3.10 mm/percpu.c pcpu_embed_first_chunk")
+            return .init(since: .init(6, 10), until: .init(6, 15), commit: nil, files: ["include/linux/percpu.h"],
+                         summary: "PERCPU_MODULE_RESERVE 8 KiB → 64 KiB (8 << 13) with MEM_ALLOC_PROFILING; 6.15 (12ca42c23775) allocates module tags' counters dynamically and returns to 8 << 10",
+                         source: "6.12.117 include/linux/percpu.h (64 KiB) and 7.2.13 (8 KiB); \"mm: percpu: increase PERCPU_MODULE_RESERVE to accommodate allocation tags\" (id not pinned)")
         case .percpuSetupNoDynSizeCheck:
             return .init(since: .init(6, 2), commit: nil, files: ["mm/percpu.c"],
                          summary: "pcpu_setup_first_chunk no longer checks PCPU_SETUP_BUG_ON(!ai->dyn_size)",
                          source: "6.1.192 and 6.12.117 mm/percpu.c")
         case .percpuChunkBaseAddrCachelineAligned:
-            return .init(since: .init(6, 8), commit: nil, files: ["mm/percpu-internal.h"],
+            return .init(since: .init(6, 5), commit: "3a6358c0dbe6 (\"percpu-internal/pcpu_chunk: re-layout pcpu_chunk structure to reduce false sharing\")",
+                         files: ["mm/percpu-internal.h"],
                          summary: "struct pcpu_chunk: base_addr ____cacheline_aligned_in_smp after bound_map (136 → 192 bytes on Debian builds)",
-                         source: "6.1.192 and 6.12.117 mm/percpu-internal.h")
+                         source: "6.1.192 and 6.12.117 mm/percpu-internal.h; blame of the re-layout")
         case .percpuInitFailPrintsErr:
             return .init(since: .init(5, 16), commit: nil, files: ["drivers/base/arch_numa.c"],
                          summary: "\"Failed to initialize percpu areas.\" gains \" (err=%d)\"",
                          source: "5.10 and 6.1 drivers/base/arch_numa.c")
         case .percpuGenericFcAlloc:
-            return .init(since: .init(5, 16), commit: nil, files: ["mm/percpu.c", "drivers/base/arch_numa.c"],
-                         summary: "pcpu_fc_alloc/pcpu_fc_free move from the architectures into mm/percpu.c (cpu_to_nd_fn callback)",
-                         source: "5.10 and 6.1 trees")
+            return .init(since: .init(5, 17), commit: "23f917169ef1 (\"mm: percpu: add generic pcpu_fc_alloc/free funciton\")",
+                         files: ["mm/percpu.c", "drivers/base/arch_numa.c", "arch/x86/kernel/setup_percpu.c"],
+                         summary: "pcpu_fc_alloc/pcpu_fc_free move from the architectures into mm/percpu.c (cpu_to_nd_fn callback); x86's pcpu_alloc_bootmem goes",
+                         source: "Kefeng Wang's series (RFC 2021-11-21, after the 5.16 merge window), merged for 5.17")
         case .percpuFcAllocGoalIsLinearMapVirt:
             return .init(since: .init(6, 12), commit: nil, files: ["mm/percpu.c", "mm/memblock.c"],
                          summary: "memblock=debug shows pcpu_fc_alloc's goal as __pa(MAX_DMA_ADDRESS) of the linear map (from=0xfff1000040000000 on arm64)",
@@ -88,7 +92,7 @@ extension KernelChange {
                          summary: "arm64 NEED_PER_CPU_PAGE_FIRST_CHUNK: embed failures fall back to the page first chunk",
                          source: "commit 09cea6195073", arches: ["arm64"])
         case .needPerCpuKMForNommu:
-            return .init(since: .init(5, 16), commit: "3583521aabac (\"percpu: add __GFP_NOWARN flag to percpu and use it for nommu\")",
+            return .init(since: .init(5, 16), commit: "3583521aabac (\"percpu: km: ensure it is used with NOMMU (either UP or SMP)\")",
                          files: ["mm/Kconfig"],
                          summary: "NEED_PER_CPU_KM: every !MMU build uses percpu-km, SMP included",
                          source: "commit 3583521aabac")
@@ -99,11 +103,11 @@ extension KernelChange {
                          summary: "memblock_mark_mirror() does nothing unless kernelcore=mirror",
                          source: "6.1.192 and 6.12.117 mm/memblock.c")
         case .memblockMergeAroundTouchedRange:
-            return .init(since: .init(6, 4), commit: nil, files: ["mm/memblock.c"],
+            return .init(since: .init(6, 3), commit: "2fe03412e2e1 (\"memblock: Avoid useless checks in memblock_merge_regions().\")", files: ["mm/memblock.c"],
                          summary: "memblock_merge_regions() walks start_rgn − 1 … end_rgn instead of the whole array",
                          source: "6.1.192 and 6.12.117 mm/memblock.c")
         case .memblockInsertWhenHalfFull:
-            return .init(since: .init(6, 4), commit: nil, files: ["mm/memblock.c"],
+            return .init(since: .init(6, 3), commit: "ad500fb2d11b (\"memblock: Make a boundary tighter in memblock_add_range().\")", files: ["mm/memblock.c"],
                          summary: "memblock_add_range() inserts directly while cnt * 2 + 1 <= max (was <)",
                          source: "6.1.192 and 6.12.117 mm/memblock.c")
         case .memblockDoubleArrayPanicsEarly:
@@ -115,7 +119,7 @@ extension KernelChange {
                          summary: "numa_valid_node() decides node filtering and the dump's \" on node\"; no MAX_NUMNODES warnings",
                          source: "6.12.117 mm/memblock.c")
         case .memblockNoDummyRegion:
-            return .init(since: .init(6, 12), commit: nil, files: ["mm/memblock.c"],
+            return .init(since: .init(6, 11), commit: "721f4a6526da (\"mm/memblock: remove empty dummy entry\")", files: ["mm/memblock.c"],
                          summary: "an empty memblock type has cnt 0 (no zero-size dummy entry)",
                          source: "6.12.117 mm/memblock.c")
         // MARK: NUMA init
@@ -128,7 +132,7 @@ extension KernelChange {
                          files: ["drivers/base/arch_numa.c"], summary: "arm64's NUMA code moves to drivers/base/arch_numa.c",
                          source: "commit ae3c107cd8be")
         case .riscvNUMA:
-            return .init(since: .init(5, 12), commit: "4bd1d80efb5a (\"riscv: Add numa support for riscv64 platform\")",
+            return .init(since: .init(5, 12), commit: "4f0e8eef772e (\"riscv: Add numa support for riscv64 platform\")",
                          files: ["arch/riscv/Kconfig"], summary: "riscv64 uses arch_numa (of_numa, per-node first chunk groups)",
                          source: "commit 4bd1d80efb5a", arches: ["riscv64"])
         case .numaMemblks:
@@ -170,10 +174,9 @@ extension KernelChange {
                          summary: "CPU enumeration by the new topology code (\"CPU topo:\" lines, hotplug CPUs from the MADT)",
                          source: "6.12.117 tree", arches: ["x86_64"])
         case .x86NrCpumaskBitsIsNrCpuIds:
-            return .init(since: .init(6, 2), commit: "596ff4a09b89 (\"cpumask: re-introduce constant-sized cpumask optimizations\")",
-                         files: ["include/linux/cpumask.h"],
-                         summary: "nr_cpumask_bits is nr_cpu_ids whatever CPUMASK_OFFSTACK (setup_percpu: line)",
-                         source: "6.1.192 and 6.12.117 include/linux/cpumask.h", arches: ["x86_64"])
+            return .init(since: .init(6, 1), commit: "aa47a7c215e7 (\"lib/cpumask: deprecate nr_cpumask_bits\")", files: ["include/linux/cpumask.h"],
+                         summary: "nr_cpumask_bits is nr_cpu_ids whatever CPUMASK_OFFSTACK (was NR_CPUS without it): the setup_percpu: line",
+                         source: "\"lib/cpumask: deprecate nr_cpumask_bits\" (Yury Norov, v2 2022-09-05); 6.1.192 include/linux/cpumask.h has it", arches: ["x86_64"])
         case .x86CPULocalMasksOnlySibling:
             return .init(since: .init(6, 5), commit: nil, files: ["arch/x86/kernel/smpboot.c"],
                          summary: "setup_cpu_local_masks allocates only cpu_sibling_setup_mask (was four masks)",

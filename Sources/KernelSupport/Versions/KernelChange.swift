@@ -8,9 +8,8 @@
 public enum KernelChange: String, CaseIterable, Sendable, Codable {
     // mm/percpu.c messages
     case percpuPrFmt
-    case percpuEmbeddedHashedPointer
-    case percpuEmbeddedNoAddress
-    case percpuPageFirstChunkNoAddress
+    case printkHashedPointers
+    case percpuNoAddressInSummary
     // the allocator
     case percpuBitmapAllocator
     // include/linux/percpu.h constants and pcpu_build_alloc_info
@@ -19,7 +18,8 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case percpuDynamicSizeShift
     case percpuDynamicSizeShiftLockdep
     case percpuModuleReserveAllocTags
-    case percpuMaxDistanceFromUnitEnd
+    case percpuMaxDistanceHighestGroupSpan
+    case percpuMaxDistanceCheckBeforeCopy
     case percpuSetupNoDynSizeCheck
     case percpuChunkBaseAddrCachelineAligned
     case percpuInitFailPrintsErr

@@ -23,7 +23,7 @@ public enum Boot {
         let profile = ArchProfile(arch: platform.arch, kernel: platform.kernel, config: platform.config, cmdline: cmdline)
         var log = KernelLog()
         for key in cmdline.malformed { log.print(.warning, "", "Malformed early option '\(key)'") }
-        let choice = PercpuContext.chosenFirstChunk(cmdline, config: profile.config, log: &log)
+        let choice = PercpuContext.chosenFirstChunk(cmdline, profile: profile, log: &log)
 
         var memblock = platform.arch == .x86_64
             ? try X86SetupArch.initialMemblock(platform, profile: profile, cmdline: cmdline)

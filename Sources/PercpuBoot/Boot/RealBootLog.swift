@@ -46,7 +46,7 @@ public struct RealBootLog: Sendable {
         }
         var trace: [String] = []
         for line in lines[start...] {
-            if line.hasPrefix("percpu: Embedded") || line.contains(" pages/cpu s") { break }
+            if line.contains(" Embedded ") || line.contains(" pages/cpu s") || line.contains(" pages/cpu @") { break }
             if line.hasPrefix("memblock_") { trace.append(stripCallerOffset(line)) }
         }
         return trace
@@ -73,7 +73,7 @@ public struct RealBootLog: Sendable {
 
     /// `s87272` of the first per-CPU line: the static per-CPU size.
     public var staticSize: UInt64? {
-        for line in percpuLines where line.hasPrefix("percpu: ") {
+        for line in percpuLines where line.hasPrefix("percpu: ") || line.hasPrefix("PERCPU: ") {
             if let range = line.range(of: " s"), let value = UInt64(line[range.upperBound...].prefix { $0.isNumber }) {
                 return value
             }

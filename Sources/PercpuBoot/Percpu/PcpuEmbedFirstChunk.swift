@@ -17,6 +17,11 @@ extension PercpuContext {
     /// `pcpu_embed_first_chunk(reserved_size, dyn_size, atom_size, cpu_distance_fn, cpu_to_nd_fn)`
     /// (mm/percpu.c, v6.8; same in 6.1 and 6.12).
     ///
+    /// Across versions: before 4.9 (`.percpuMaxDistanceHighestGroupSpan`,
+    /// `.percpuMaxDistanceCheckBeforeCopy`) the distance was the highest group's start
+    /// plus one unit, measured after the copy, and a failure leaked the areas; the
+    /// summary line carried `@%p` until 5.1 and the `PERCPU: ` prefix until 4.6.
+    ///
     /// Each group's units are one memblock allocation on the group's node,
     /// aligned to the atom size. The chunk spans from the lowest to the end of the
     /// highest allocation; if that `max_distance` exceeds 3/4 of the vmalloc
@@ -61,15 +66,21 @@ extension PercpuContext {
             }
             if rc == 0 {
                 let highest = areas[highestGroup]!
-                let maxDistance = (highest - base) &+ ai.unitSize &* UInt64(ai.groups[highestGroup].nrUnits)
-                let vmallocTotal = profile.vmallocTotal
-                embedMaxDistance = maxDistance
-                if maxDistance > (vmallocTotal &* 3) / 4 {   // unsigned long arithmetic, as in C
-                    log.print(.warning, Self.prefix, "max_distance=\(Printk.hexAlt(maxDistance)) too large for vmalloc space \(Printk.hexAlt(vmallocTotal))")
-                    if profile.config.needPerCpuPageFirstChunk { rc = -Errno.EINVAL }
-                }
-                if rc == 0 {
-                    placed = try pcpuEmbedCommit(&ai, areas: areas.map { $0! }, base: base, sizeSum: sizeSum, maxDistance: maxDistance)
+                // ≥ 4.9: the highest group's whole span; before, the highest group's start + one unit.
+                let maxDistance = profile.kernel.has(.percpuMaxDistanceHighestGroupSpan)
+                    ? (highest - base) &+ ai.unitSize &* UInt64(ai.groups[highestGroup].nrUnits)
+                    : (highest - base) &+ ai.unitSize
+                if profile.kernel.has(.percpuMaxDistanceCheckBeforeCopy) {
+                    rc = checkMaxDistance(maxDistance)
+                    if rc == 0 {
+                        placed = try pcpuEmbedCommit(&ai, areas: areas.map { $0! }, base: base, sizeSum: sizeSum, maxDistance: maxDistance)
+                    }
+                } else {
+                    // ≤ 4.8 copied and trimmed the units first; a failed check then went to
+                    // out_free and leaked the areas (9b7396624a7b fixed that in 4.9).
+                    let committed = try pcpuEmbedCommit(&ai, areas: areas.map { $0! }, base: base, sizeSum: sizeSum, maxDistance: maxDistance)
+                    rc = checkMaxDistance(maxDistance)
+                    if rc == 0 { placed = committed } else { areas = [] }
                 }
             }
             if rc != 0 {
@@ -80,7 +91,7 @@ extension PercpuContext {
             }
         }
         if let placed, rc == 0 {
-            log.print(.info, Self.prefix, "Embedded \(sizeSum >> UInt64(profile.pageShift)) pages/cpu s\(ai.staticSize) r\(ai.reservedSize) d\(ai.dynSize) u\(ai.unitSize)")
+            log.print(.info, percpuPrefix, "Embedded \(sizeSum >> UInt64(profile.pageShift)) pages/cpu\(summaryAddress(placed.baseAddr)) s\(ai.staticSize) r\(ai.reservedSize) d\(ai.dynSize) u\(ai.unitSize)")
             setup = try pcpuSetupFirstChunk(ai, baseAddr: placed.baseAddr)
         }
         // out_free: pcpu_free_alloc_info(ai), then the areas array.
@@ -88,6 +99,16 @@ extension PercpuContext {
         if let areasPhys { try pcpuFcFree(areasPhys, areasSize, caller: "pcpu_embed_first_chunk") }
         embedResult = rc
         return (rc, placed, setup)
+    }
+
+    /// The distance check: warn when `max_distance` exceeds 3/4 of VMALLOC_TOTAL (unsigned
+    /// long arithmetic, as in C) and fail with -EINVAL when a page first chunk can take over.
+    private mutating func checkMaxDistance(_ maxDistance: UInt64) -> Int {
+        let vmallocTotal = profile.vmallocTotal
+        embedMaxDistance = maxDistance
+        guard maxDistance > (vmallocTotal &* 3) / 4 else { return 0 }
+        log.print(.warning, percpuPrefix, "max_distance=\(Printk.hexAlt(maxDistance)) too large for vmalloc space \(Printk.hexAlt(vmallocTotal))")
+        return profile.config.needPerCpuPageFirstChunk ? -Errno.EINVAL : 0
     }
 
     /// The success path of `pcpu_embed_first_chunk` after the distance check:

@@ -18,17 +18,24 @@ extension PercpuContext {
             let node = nodeAware ? topology.node(ofCPU: cpu) : NUMA_NO_NODE
             if node == NUMA_NO_NODE || !topology.isOnline(node) || topology.nodeData[node] == nil {
                 let ptr = try memblock.allocFrom(size: size, align: align, minAddr: goal, log: &log, caller: "pcpu_fc_alloc")
-                log.print(.info, Self.prefix, "cpu \(cpu) has no node \(node) or node-local memory")
-                log.dynamicDebug(Self.prefix, "per cpu data for cpu\(cpu) \(size) bytes at 0x\(Printk.hex(ptr ?? 0, minDigits: 1))")
+                log.print(.info, fcAllocPrefix, "cpu \(cpu) has no node \(node) or node-local memory")
+                log.dynamicDebug(fcAllocPrefix, "per cpu data for cpu\(cpu) \(size) bytes at 0x\(Printk.hex(ptr ?? 0, minDigits: 1))")
                 return ptr
             }
             let ptr = try memblock.allocTryNid(size: size, align: align, minAddr: goal, maxAddr: MEMBLOCK_ALLOC_ACCESSIBLE,
                                                nid: node, log: &log, caller: "pcpu_fc_alloc")
-            log.dynamicDebug(Self.prefix, "per cpu data for cpu\(cpu) \(size) bytes on node\(node) at 0x\(Printk.hex(ptr ?? 0, minDigits: 1))")
+            log.dynamicDebug(fcAllocPrefix, "per cpu data for cpu\(cpu) \(size) bytes on node\(node) at 0x\(Printk.hex(ptr ?? 0, minDigits: 1))")
             return ptr
         } catch {
             throw .panic(error)
         }
+    }
+
+    /// Who prints pcpu_fc_alloc's lines: mm/percpu.c since the allocator became generic
+    /// (5.17, `.percpuGenericFcAlloc`); before, x86's own `pcpu_alloc_bootmem` in
+    /// arch/x86/kernel/setup_percpu.c (pr_fmt `setup_percpu: `).
+    var fcAllocPrefix: String {
+        profile.kernel.has(.percpuGenericFcAlloc) || profile.arch != .x86_64 ? Self.prefix : "setup_percpu: "
     }
 
     /// `pcpu_fc_free(ptr, size)` = `memblock_free`, inlined into its callers

@@ -36,7 +36,7 @@ extension PercpuContext {
             var unitPagesPhys: [UInt64] = []
             for _ in 0..<unitPages {
                 guard let ptr = try pcpuFcAlloc(cpu: cpu, size: pageSize, align: pageSize, nodeAware: nodeAware) else {
-                    log.print(.warning, Self.prefix, "failed to allocate \(psizeStr) page for cpu\(cpu)")
+                    log.print(.warning, percpuPrefix, "failed to allocate \(psizeStr) page for cpu\(cpu)")
                     pages.append(unitPagesPhys)
                     rc = -Errno.ENOMEM
                     break allocate
@@ -52,7 +52,7 @@ extension PercpuContext {
             let vmSize = UInt64(ncpus) * ai.unitSize
             let vmAddr = try earlyVmAreaAddress(size: vmSize)
             try populatePageTables(from: vmAddr, size: vmSize)
-            log.print(.info, Self.prefix, "\(unitPages) \(psizeStr) pages/cpu s\(ai.staticSize) r\(ai.reservedSize) d\(ai.dynSize)")
+            log.print(.info, percpuPrefix, "\(unitPages) \(psizeStr) pages/cpu\(summaryAddress(vmAddr)) s\(ai.staticSize) r\(ai.reservedSize) d\(ai.dynSize)")
             placed = PlacedFirstChunk(ai: ai, baseAddr: vmAddr, groupPhys: [], unitPagesPhys: pages, maxDistance: nil)
             setup = try pcpuSetupFirstChunk(ai, baseAddr: vmAddr)
         } else {

@@ -108,8 +108,8 @@ extension PercpuContext {
 
     /// `PCPU_SETUP_BUG_ON(cond)`: the emergency lines, the dump at KERN_EMERG, BUG().
     private mutating func setupBug(_ ai: PcpuAllocInfo, _ condition: String) -> PercpuEmulationFailure {
-        log.print(.emerg, Self.prefix, "failed to initialize, \(condition)")
-        log.print(.emerg, Self.prefix, "cpu_possible_mask=\(cpuMaskBitmap(topology.possibleCPUs, bits: topology.nrCPUIDs))")
+        log.print(.emerg, percpuPrefix, "failed to initialize, \(condition)")
+        log.print(.emerg, percpuPrefix, "cpu_possible_mask=\(cpuMaskBitmap(topology.possibleCPUs, bits: topology.nrCPUIDs))")
         pcpuDumpAllocInfo(.emerg, ai)
         return .panic(KernelPanic("kernel BUG at mm/percpu.c: pcpu_setup_first_chunk"))
     }
@@ -120,7 +120,7 @@ extension PercpuContext {
     mutating func pcpuVerifyAllocInfo(_ ai: PcpuAllocInfo) -> Bool {
         guard !profile.config.smp || !profile.config.mmu else { return true }
         if ai.groups.count != 1 {
-            log.print(.crit, Self.prefix, "can't handle more than one group")
+            log.print(.crit, Self.prefix, profile.kernel.has(.percpuPrFmt) ? "can't handle more than one group" : "can't handle more than one groups")
             return false
         }
         let nrPages = UInt64(ai.groups[0].nrUnits) * ai.unitSize >> UInt64(profile.pageShift)

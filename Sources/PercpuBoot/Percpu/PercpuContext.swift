@@ -24,6 +24,19 @@ struct PercpuContext {
 
     static let prefix = "percpu: "
 
+    /// mm/percpu.c's message prefix: the literal `PERCPU: ` before pr_fmt (4.6,
+    /// `.percpuPrFmt`), `percpu: ` after. percpu-km's own lines always said `percpu: `.
+    var percpuPrefix: String { profile.kernel.has(.percpuPrFmt) ? Self.prefix : "PERCPU: " }
+
+    /// The ` @%p` of the first-chunk summary lines: the address (`%p`: 16 zero-padded
+    /// lower-case hex digits on 64-bit) until 4.15 hashed %p, which prints
+    /// `(____ptrval____)` this early in boot, and nothing since 5.1 (`.percpuNoAddressInSummary`).
+    func summaryAddress(_ address: UInt64) -> String {
+        if profile.kernel.has(.percpuNoAddressInSummary) { return "" }
+        if profile.kernel.has(.printkHashedPointers) { return " @(____ptrval____)" }
+        return " @" + Printk.hex(address, minDigits: 16)
+    }
+
     /// `PFN_ALIGN(x)`.
     func pfnAlign(_ x: UInt64, _ what: String) throws(PercpuEmulationFailure) -> UInt64 {
         do { return try Checked.roundUp(x, profile.pageSize, what) } catch { throw .input(.overflow(error.what)) }

@@ -28,12 +28,13 @@ enum PcpuFirstChunkChoice: String {
 extension PercpuContext {
     /// `percpu_alloc_setup` (early param `percpu_alloc=`, SMP only): exact
     /// names, each accepted only when its allocator is configured.
-    static func chosenFirstChunk(_ cmdline: KernelCommandLine, config: KernelConfig, log: inout KernelLog) -> PcpuFirstChunkChoice {
+    static func chosenFirstChunk(_ cmdline: KernelCommandLine, profile: ArchProfile, log: inout KernelLog) -> PcpuFirstChunkChoice {
+        let config = profile.config
         guard config.smp, let value = cmdline.percpuAlloc else { return .auto }
         if value.isEmpty { return .auto }       // "Malformed early option" is printed by the parser
         if value == "embed" && config.needPerCpuEmbedFirstChunk { return .embed }
         if value == "page" && config.needPerCpuPageFirstChunk { return .page }
-        log.print(.warning, Self.prefix, "unknown allocator \(value) specified")
+        log.print(.warning, profile.kernel.has(.percpuPrFmt) ? prefix : "PERCPU: ", "unknown allocator \(value) specified")
         return .auto
     }
 
