@@ -47,9 +47,14 @@ public struct RealBootLog: Sendable {
         var trace: [String] = []
         for line in lines[start...] {
             if line.hasPrefix("percpu: Embedded") || line.contains(" pages/cpu s") { break }
-            if line.hasPrefix("memblock_") { trace.append(stripCallerOffset(line)) }
+            if isMemblockTrace(line) { trace.append(stripCallerOffset(line)) }
         }
         return trace
+    }
+
+    /// A memblock=debug call line: `memblock_…: ` or, since 6.16, `__memblock_reserve: `.
+    public static func isMemblockTrace(_ line: String) -> Bool {
+        line.hasPrefix("memblock_") || line.hasPrefix("__memblock_reserve: ")
     }
 
     /// The last word of a memblock trace line, without its offset suffix.
