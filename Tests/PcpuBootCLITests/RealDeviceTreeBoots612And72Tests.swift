@@ -106,6 +106,39 @@ import PcpuBootTestSupport
         if name.contains("riscv64") { #expect(output.stdout.contains("from the log's 'Linux version")) }
     }
 
+    /// NUMA init (mm/numa_memblks.c, drivers/base/arch_numa.c) from the platform alone, against
+    /// the log: the distance-map line, the distance table's memblock_alloc (nr_node_ids² bytes,
+    /// page aligned, traced from numa_set_distance, into which these builds inline
+    /// numa_alloc_distance), "Initialized distance table" in 6.12 but not 7.2 (pr_debug there),
+    /// and NODE_DATA(n) for every node but the last: each is the top `pg-data-size` bytes of its
+    /// node. The last node also holds what setup_arch reserved before NUMA init (DTB, log
+    /// buffer, page tables), which the platform does not describe, so only its size is compared.
+    @Test(arguments: cases)
+    func numaInitMatchesTheLog(_ name: String) throws {
+        func numaLines(_ lines: [String]) -> [String] {
+            lines.map(RealBootLog.stripCallerOffset).filter {
+                $0.hasPrefix("OF: NUMA: ") || $0.hasPrefix("NUMA: ") || $0.hasPrefix("NODE_DATA(")
+                    || $0.hasSuffix(" numa_set_distance")
+            }
+        }
+        func size(_ line: String) -> UInt64? {
+            guard let range = line.range(of: "[mem "), line.hasSuffix("]") else { return nil }
+            let ends = line[range.upperBound...].dropLast().split(separator: "-").compactMap { UInt64($0.dropFirst(2), radix: 16) }
+            return ends.count == 2 ? ends[1] + 1 - ends[0] : nil
+        }
+        let real = numaLines(RealBootLog(text: try Self.text(name, "console.log")).lines)
+        let args = [Self.path(name, "platform.yaml"), "--format", "dmesg", "--cmdline",
+                    try Self.platformCommandLine(name) + " memblock=debug"]
+        let emulated = numaLines(PcpuBootCLI.run(args).stdout.split(separator: "\n").map(String.init))
+        #expect(real.count >= 4)   // 7.2 riscv: map line, table alloc, 2 × NODE_DATA
+        #expect(real.contains("NUMA: Initialized distance table, cnt=\(name.contains("riscv") ? 2 : 4)") == name.contains("6.12"))
+        #expect(emulated.count == real.count)
+        #expect(Array(emulated.dropLast()) == Array(real.dropLast()))
+        let last = try #require(real.last)
+        #expect(last.hasPrefix("NODE_DATA(") && emulated.last?.hasPrefix(String(last.prefix(12))) == true)
+        #expect(emulated.last.flatMap(size) == size(last))
+    }
+
     /// The goal `pcpu_fc_alloc` passes is `__pa(MAX_DMA_ADDRESS)` = `__pa(PAGE_OFFSET)` =
     /// memstart_addr. Worked by hand for the VA_BITS=52 kernel on the 48-bit cortex-a57:
     /// round_down(0x40000000, 1G) − (_PAGE_OFFSET(48) − _PAGE_OFFSET(52))

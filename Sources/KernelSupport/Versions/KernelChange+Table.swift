@@ -143,6 +143,10 @@ extension KernelChange {
                          files: ["mm/numa_memblks.c", "drivers/base/arch_numa.c", "arch/x86/mm/numa.c"],
                          summary: "NUMA init through numa_memblks (numa_add_memblk, numa_cleanup_meminfo, numa_register_meminfo) for arm64, riscv64 and x86_64",
                          source: "6.12.117 tree")
+        case .numaDistanceTableLinePrDebug:
+            return .init(since: .init(7, 0), commit: nil, files: ["mm/numa_memblks.c"],
+                         summary: "numa_alloc_distance's printk(KERN_DEBUG \"NUMA: Initialized distance table, cnt=%d\") becomes pr_debug (gone from the log)",
+                         source: "6.12.117 and 7.2.13 mm/numa_memblks.c; real 6.12/7.2 boots; the first release between 6.13 and 7.2 is not pinned (7.0 assumed)")
         case .ofNumaReturnsLastStatus:
             return .init(since: .init(6, 12), commit: nil, files: ["drivers/of/of_numa.c"],
                          summary: "of_numa_parse_memory_nodes() returns the last numa_add_memblk() status",

@@ -42,6 +42,7 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case archNumaDriver
     case riscvNUMA
     case numaMemblks
+    case numaDistanceTableLinePrDebug
     case ofNumaReturnsLastStatus
     case x86SratAffinityLinesDebug
     case x86MemorylessNodeMessageDropped

@@ -48,6 +48,7 @@ public struct ArchProfile: Equatable, Sendable, Codable {
         self.smpCacheBytes = 64
         self.pgDataSize = arch == .x86_64 ? 0x2b000 : 0x2c80
         if let size = config.kernelImageSize { self.kernelImageSize = size }
+        if let size = config.pgDataSize { self.pgDataSize = size }
         self.percpu = PercpuConstants(kernel: kernel, config: config)
         switch arch {
         case .arm64:

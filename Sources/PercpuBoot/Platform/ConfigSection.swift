@@ -9,7 +9,7 @@ enum ConfigSection {
     static let keys = ["nr-cpus", "nodes-shift", "page-size", "va-bits", "paging", "smp", "mmu", "numa",
                        "embed-first-chunk", "page-first-chunk", "modules", "random-kmalloc-caches",
                        "mem-alloc-profiling", "lockdep", "acpi-numa", "kmsan",
-                       "va-bits-actual", "memblock-free-frame", "kernel-image-size"]
+                       "va-bits-actual", "memblock-free-frame", "kernel-image-size", "pg-data-size"]
 
     /// The largest CONFIG_NR_CPUS any of the three architectures allows (x86_64 MAXSMP).
     static let maximumNrCpus = 8192
@@ -66,6 +66,10 @@ enum ConfigSection {
             config.vaBitsActual = try vaBitsActual(value, arch: arch, vaBits: config.vaBits)
         }
         if let value = fields?["memblock-free-frame"] { config.memblockFreeFrame = try value.bool() }
+        if let value = fields?["pg-data-size"] {
+            config.pgDataSize = try value.integer(in: 64...(1 << 24),
+                                                  expected: "the NODE_DATA size in bytes (64 to 16M), e.g. 0x3740")
+        }
         if let value = fields?["kernel-image-size"] {
             guard arch == .arm64 else {
                 throw value.error("kernel-image-size applies only to arm64, whose image lives in the vmalloc space",

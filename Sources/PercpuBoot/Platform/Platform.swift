@@ -110,6 +110,10 @@ public struct KernelConfig: Equatable, Sendable, Codable {
     /// Debian's 6.1 image (0x200b000); a `memblock=debug` dump shows it as the reserved region
     /// at the image's load address (`memblock_reserve(__pa_symbol(_text), _end - _text)`, 6.12+).
     public var kernelImageSize: UInt64? = nil
+    /// Build fact: the NODE_DATA allocation, `roundup(sizeof(pg_data_t), SMP_CACHE_BYTES)` (x86
+    /// up to 6.8: PAGE_SIZE). nil = Debian's 6.1 value for the architecture. A log shows it as the
+    /// size of `NODE_DATA(0) allocated [mem A-B]`: B + 1 − A.
+    public var pgDataSize: UInt64? = nil
 
     public init(nrCpus: Int, nodesShift: Int, pageSize: UInt64, vaBits: Int? = nil, pagingMode: PagingMode? = nil,
                 smp: Bool = true, mmu: Bool = true, numa: Bool = true, needPerCpuEmbedFirstChunk: Bool = true,
