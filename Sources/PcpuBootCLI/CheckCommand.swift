@@ -18,6 +18,11 @@ struct CheckCommand: OutputCommand {
     @Option(help: ArgumentHelp("The machine's flattened device tree.", valueName: "file"))
     var dtb: String?
 
+    @Option(name: .customLong("acpi-tables"),
+            help: ArgumentHelp("The machine's binary ACPI tables (SRAT, SLIT, APIC, FACP or srat.dat, ...); RAM comes from the log's first memblock dump.",
+                               valueName: "dir"))
+    var acpiTables: String?
+
     @Option(help: ArgumentHelp("A platform file or bundled name describing the machine instead of --dtb.", valueName: "platform"))
     var platform: String?
 
@@ -43,6 +48,7 @@ struct CheckCommand: OutputCommand {
         var options = try! MachineOptions.parse([])
         options.platform = platform
         options.dtb = dtb
+        options.acpiTables = acpiTables
         options.arch = arch.rawValue
         options.kernel = kernel ?? (real.kernelVersion ?? .v6_8).rawValue
         options.staticSize = String(staticSize)

@@ -11,6 +11,11 @@ struct MachineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Firmware from a flattened device tree blob.", valueName: "file"))
     var dtb: String?
 
+    @Option(name: .customLong("acpi-tables"),
+            help: ArgumentHelp("Firmware from the machine's binary ACPI tables: a directory as /sys/firmware/acpi/tables holds them (SRAT, SLIT, APIC, FACP) or as acpidump -b writes them (srat.dat, ...).",
+                               valueName: "dir"))
+    var acpiTables: String?
+
     @Option(help: ArgumentHelp("Architecture, when no platform file names it.", valueName: "arm64|riscv64|x86_64"))
     var arch: String?
 
@@ -64,6 +69,11 @@ struct MachineOptions: ParsableArguments {
         let dtbFirmware = try dtb.map { (path) throws(CLIInputError) -> DeviceTreeFirmware in
             do throws(InputError) { return try DeviceTreeBlob.load(path: path) } catch { throw CLIInputError(error.description) }
         }
+        let acpiFirmware = try acpiTables.map { (path) throws(CLIInputError) -> ACPIFirmware in
+            if dtb != nil { throw CLIInputError("--dtb and --acpi-tables both describe the firmware; give one of them") }
+            do throws(InputError) { return try ACPITablesFirmware.load(directory: path) } catch { throw CLIInputError(error.description) }
+        }
+        let firmwareFromFlags: Firmware? = dtbFirmware.map { .deviceTree($0) } ?? acpiFirmware.map { .acpi($0) }
         if let name = platform_ {
             let path = try PlatformResolver.resolve(name)
             do throws(InputError) {
@@ -75,18 +85,19 @@ struct MachineOptions: ParsableArguments {
                 platform.arch = archValue
             }
         } else {
-            guard let dtbFirmware else {
-                throw CLIInputError("no platform given: name a platform file or bundled platform (pcpu-boot list), or give --dtb and --arch")
+            guard let firmwareFromFlags else {
+                throw CLIInputError("no platform given: name a platform file or bundled platform (pcpu-boot list), or give --dtb or --acpi-tables, and --arch")
             }
-            guard let archValue else { throw CLIInputError("--dtb needs --arch (arm64, riscv64 or x86_64)") }
+            let flag = dtb != nil ? "--dtb" : "--acpi-tables"
+            guard let archValue else { throw CLIInputError("\(flag) needs --arch (arm64, riscv64 or x86_64)") }
             guard staticSize != nil else {
-                throw CLIInputError("--dtb needs --static-size: the kernel's __per_cpu_end - __per_cpu_start (e.g. 87272 for Debian's 6.1 arm64 kernel; see `nm vmlinux | grep __per_cpu_`)")
+                throw CLIInputError("\(flag) needs --static-size: the kernel's __per_cpu_end - __per_cpu_start (e.g. 87272 for Debian's 6.1 arm64 kernel; see `nm vmlinux | grep __per_cpu_`)")
             }
-            platform = Platform(name: URL(fileURLWithPath: dtb!).deletingPathExtension().lastPathComponent,
+            platform = Platform(name: URL(fileURLWithPath: dtb ?? acpiTables!).deletingPathExtension().lastPathComponent,
                                 arch: archValue, config: .defaults(for: archValue), staticSize: 0,
-                                firmware: .deviceTree(dtbFirmware))
+                                firmware: firmwareFromFlags)
         }
-        if let dtbFirmware { platform.firmware = .deviceTree(dtbFirmware) }
+        if let firmwareFromFlags { platform.firmware = firmwareFromFlags }
         if let kernelValue { platform.kernel = kernelValue }
         if let staticSize {
             guard let value = PlatformLoader.parseNumber(staticSize), value > 0, value < 1 << 30 else {
@@ -113,6 +124,15 @@ struct MachineOptions: ParsableArguments {
                 throw CLIInputError("\(logPath): cannot read the boot log")
             }
             memblockLog = Boot.MemblockLog(text: String(decoding: data, as: UTF8.self), fileName: logPath)
+        }
+        // ACPI tables say nothing of RAM outside the SRAT: without a platform file, the log's first dump does.
+        if platform_ == nil, acpiFirmware != nil, platform.memblock.memory.isEmpty, let memblockLog {
+            do throws(BootError) {
+                if let early = try memblockLog.earlyMemblock(arch: platform.arch, kernel: platform.kernel,
+                                                             config: platform.config) { platform.memblock = early }
+            } catch {
+                throw CLIInputError(error.description)
+            }
         }
         return PreparedBoot(platform: platform, memblockLog: memblockLog)
     }

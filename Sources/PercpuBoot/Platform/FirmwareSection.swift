@@ -22,7 +22,7 @@ enum FirmwareSection {
             ? "a mapping with processors and memory" : "a mapping with dtb, or with cpus and memory"
         let value = try fields.required(name, expected: expected)
         return name == "acpi"
-            ? .acpi(try ACPISection.parse(value))
+            ? .acpi(try ACPISection.parse(value, context: context))
             : .deviceTree(try DeviceTreeSection.parse(value, context: context, dtbLoader: dtbLoader))
     }
 }
@@ -177,12 +177,23 @@ enum DeviceTreeSection {
 
 /// `firmware.acpi`: the SRAT's processor and memory affinity entries and the SLIT.
 enum ACPISection {
-    static let keys = ["srat-revision", "processors", "memory", "slit", "hotplug-cpus"]
+    static let keys = ["tables", "srat-revision", "processors", "memory", "slit", "hotplug-cpus"]
     static let processorKeys = ["id", "pxm", "enabled"]
     static let memoryKeys = ["base", "size", "pxm", "hotplug", "non-volatile", "enabled"]
 
-    static func parse(_ field: Field) throws(InputError) -> ACPIFirmware {
+    static func parse(_ field: Field, context: LoadContext) throws(InputError) -> ACPIFirmware {
         let fields = try field.mapping(keys: keys)
+        if let tablesField = fields["tables"] {
+            // The binary tables describe everything but the hot-plug headroom.
+            for entry in fields.entries where entry.name != "tables" && entry.name != "hotplug-cpus" {
+                throw entry.key.error("'\(entry.name)' cannot be combined with 'tables', which read the machine's own SRAT, SLIT and MADT",
+                                      expected: "either tables or a written-out description")
+            }
+            var firmware = try ACPITablesFirmware.load(directory: try context.existingDirectory(
+                tablesField, what: "directory of ACPI tables (SRAT, SLIT, APIC or srat.dat, ...)"))
+            firmware.hotplugCPUs = try fields["hotplug-cpus"]?.int(in: 0...DeviceTreeSection.maximumCPUCount) ?? 0
+            return firmware
+        }
         var processors: [SRATProcessor] = []
         for element in try fields["processors"]?.sequence(expected: "a list of processor mappings") ?? [] {
             let entry = try element.mapping(keys: processorKeys, expected: "a processor mapping with id, pxm, enabled")
