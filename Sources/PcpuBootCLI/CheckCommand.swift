@@ -23,6 +23,15 @@ struct CheckCommand: OutputCommand {
                                valueName: "dir"))
     var acpiTables: String?
 
+    @Option(name: .customLong("config"), help: ArgumentHelp("The kernel's configuration (.config, /boot/config-*, /proc/config.gz).", valueName: "file"))
+    var kernelConfig: String?
+
+    @Option(name: .customLong("system-map"), help: ArgumentHelp("The kernel's System.map (__per_cpu_start for the __per_cpu_offset column).", valueName: "file"))
+    var systemMap: String?
+
+    @Option(help: ArgumentHelp("The kernel's vmlinux (ELF64), instead of --system-map.", valueName: "file"))
+    var vmlinux: String?
+
     @Option(help: ArgumentHelp("A platform file or bundled name describing the machine instead of --dtb.", valueName: "platform"))
     var platform: String?
 
@@ -49,8 +58,12 @@ struct CheckCommand: OutputCommand {
         options.platform = platform
         options.dtb = dtb
         options.acpiTables = acpiTables
+        options.kernelConfig = kernelConfig
+        options.systemMap = systemMap
+        options.vmlinux = vmlinux
         options.arch = arch.rawValue
-        options.kernel = kernel ?? (real.kernelVersion ?? .v6_8).rawValue
+        // The log's 'Linux version' names the kernel that ran; a --config's header says the same.
+        options.kernel = kernel ?? (real.kernelVersion ?? (kernelConfig == nil ? .v6_8 : nil))?.rawValue
         options.staticSize = String(staticSize)
         options.nrCPUs = nrCPUs
         options.cmdline = real.commandLine ?? ""
@@ -76,7 +89,7 @@ struct CheckCommand: OutputCommand {
             out += "\(title): \(realLines.count) real, \(emulatedLines.count) emulated, \(diff.isEmpty ? "identical" : "\(diff.count) differ")\n"
             for d in diff { out += d + "\n" }
         }
-        return CommandOutput(stdout: out, status: differences == 0 ? 0 : 1)
+        return CommandOutput(stdout: out, stderr: prepared.noteText, status: differences == 0 ? 0 : 1)
     }
 }
 

@@ -16,6 +16,19 @@ struct MachineOptions: ParsableArguments {
                                valueName: "dir"))
     var acpiTables: String?
 
+    @Option(name: .customLong("config"),
+            help: ArgumentHelp("The kernel's configuration (.config, /boot/config-*, /proc/config.gz): sets NR_CPUS, NODES_SHIFT, page size, ... and the kernel profile.",
+                               valueName: "file"))
+    var kernelConfig: String?
+
+    @Option(name: .customLong("system-map"),
+            help: ArgumentHelp("The kernel's System.map: static size and __per_cpu_start from __per_cpu_start/__per_cpu_end.", valueName: "file"))
+    var systemMap: String?
+
+    @Option(help: ArgumentHelp("The kernel's vmlinux (ELF64): the same from its symbols, or its .data..percpu section when stripped.",
+                               valueName: "file"))
+    var vmlinux: String?
+
     @Option(help: ArgumentHelp("Architecture, when no platform file names it.", valueName: "arm64|riscv64|x86_64"))
     var arch: String?
 
@@ -54,12 +67,14 @@ struct MachineOptions: ParsableArguments {
 
     private func prepareThrowing() throws(CLIInputError) -> PreparedBoot {
         var platform: Platform
-        let archValue = try arch.map { (value) throws(CLIInputError) -> Architecture in
+        let build = try KernelBuildInputs.load(config: kernelConfig, systemMap: systemMap, vmlinux: vmlinux)
+        let archFlag = try arch.map { (value) throws(CLIInputError) -> Architecture in
             guard let a = Architecture(rawValue: value) else {
                 throw CLIInputError(unknownValue("--arch", value, Architecture.allCases.map(\.rawValue)))
             }
             return a
         }
+        let archValue = archFlag ?? build.architecture
         let kernelValue = try kernel.map { (value) throws(CLIInputError) -> KernelVersion in
             guard let k = KernelVersion(rawValue: value) else {
                 throw CLIInputError(unknownValue("--kernel", value, KernelVersion.allCases.map(\.rawValue)))
@@ -90,7 +105,7 @@ struct MachineOptions: ParsableArguments {
             }
             let flag = dtb != nil ? "--dtb" : "--acpi-tables"
             guard let archValue else { throw CLIInputError("\(flag) needs --arch (arm64, riscv64 or x86_64)") }
-            guard staticSize != nil else {
+            guard staticSize != nil || build.section != nil else {
                 throw CLIInputError("\(flag) needs --static-size: the kernel's __per_cpu_end - __per_cpu_start (e.g. 87272 for Debian's 6.1 arm64 kernel; see `nm vmlinux | grep __per_cpu_`)")
             }
             platform = Platform(name: URL(fileURLWithPath: dtb ?? acpiTables!).deletingPathExtension().lastPathComponent,
@@ -98,6 +113,7 @@ struct MachineOptions: ParsableArguments {
                                 firmware: firmwareFromFlags)
         }
         if let firmwareFromFlags { platform.firmware = firmwareFromFlags }
+        let notes = try build.apply(to: &platform, kernelGiven: kernelValue != nil)
         if let kernelValue { platform.kernel = kernelValue }
         if let staticSize {
             guard let value = PlatformLoader.parseNumber(staticSize), value > 0, value < 1 << 30 else {
@@ -134,7 +150,7 @@ struct MachineOptions: ParsableArguments {
                 throw CLIInputError(error.description)
             }
         }
-        return PreparedBoot(platform: platform, memblockLog: memblockLog)
+        return PreparedBoot(platform: platform, memblockLog: memblockLog, notes: notes)
     }
 
     private var platform_: String? { platform }
@@ -144,6 +160,11 @@ struct MachineOptions: ParsableArguments {
 struct PreparedBoot {
     var platform: Platform
     var memblockLog: Boot.MemblockLog?
+    /// What --config, --system-map or --vmlinux set, and what was defaulted (printed on stderr).
+    var notes: [String] = []
+
+    /// The notes as `pcpu-boot: note: …` lines.
+    var noteText: String { notes.map { "pcpu-boot: note: \($0)\n" }.joined() }
 }
 
 /// A bad flag or file, reported with status 2.
