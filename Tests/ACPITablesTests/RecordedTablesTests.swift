@@ -102,3 +102,31 @@ import Testing
         #expect(set.files["SRAT"]?.hasSuffix("/SRAT") == true)
     }
 }
+
+/// The tables of the boots recorded for this reader (make them again with
+/// ../shared/tools/record-firmware.sh and the case's qemu-command.txt), against `iasl -d`.
+@Suite struct MoreRecordedTablesTests {
+    /// x86-hotplug (`-smp 4,maxcpus=8`), `iasl -d APIC`: "Local Apic ID : 00" … "07" with
+    /// "Processor Enabled : 1" for 0–3 and "0" for 4–7, "Runtime Online Capable : 0" for all.
+    @Test func hotplugMADT() throws {
+        let madt = try MADT(try ACPITable(bytes: try FirmwareBoots.bytes("x86-hotplug", "APIC"), signature: "APIC"))
+        #expect(madt.processors.map(\.hardwareID) == [0, 1, 2, 3, 4, 5, 6, 7])
+        #expect(madt.processors.map { $0.enabled } == [true, true, true, true, false, false, false, false])
+        #expect(madt.processors.map { $0.onlineCapable } == Array(repeating: false, count: 8))
+        #expect(madt.processors.map(\.offset) == [0x2C, 0x34, 0x3C, 0x44, 0x4C, 0x54, 0x5C, 0x64])
+    }
+
+    /// x86-memoryless, `iasl -d SLIT`: "Locality 0 : 0A 15 1F", "1 : 15 0A 15", "2 : 1F 15 0A";
+    /// `iasl -d SRAT`: memory only for domain 0 (0–A0000, 100000 + 7FF00000), then three
+    /// empty disabled memory affinity structures.
+    @Test func memorylessSLITAndSRAT() throws {
+        let slit = try SLIT(try ACPITable(bytes: try FirmwareBoots.bytes("x86-memoryless", "SLIT"), signature: "SLIT"))
+        #expect(slit.matrix == [[0x0A, 0x15, 0x1F], [0x15, 0x0A, 0x15], [0x1F, 0x15, 0x0A]])
+        let srat = try SRAT(try ACPITable(bytes: try FirmwareBoots.bytes("x86-memoryless", "SRAT"), signature: "SRAT"))
+        let memory: [SRATMemoryAffinity] = srat.entries.compactMap { if case .memory(let e) = $0 { e } else { nil } }
+        #expect(memory.map(\.base) == [0, 0x100000, 0, 0, 0])
+        #expect(memory.map(\.length) == [0xA0000, 0x7FF0_0000, 0, 0, 0])
+        #expect(memory.map { $0.enabled } == [true, true, false, false, false])
+        #expect(memory.map(\.proximityDomain) == [0, 0, 0, 0, 0])
+    }
+}
