@@ -64,6 +64,6 @@ struct PcpuBootCommand: ParsableCommand {
         discussion: "Turns a machine's NUMA layout into per-CPU groups, units, __per_cpu_offset[] and the first chunk, "
             + "printing the lines a real kernel prints. Exit status: 0 booted, 1 the emulated kernel panicked, 2 unusable input.",
         version: "pcpu-boot \(PcpuBootVersion.string)",
-        subcommands: [BootCommand.self, ListCommand.self, CompareCommand.self, CheckCommand.self, ManualCommand.self],
+        subcommands: [BootCommand.self, ListCommand.self, CompareCommand.self, CheckCommand.self, ImportCommand.self, ManualCommand.self],
         defaultSubcommand: BootCommand.self)
 }

@@ -1,0 +1,140 @@
+import KernelSupport
+
+/// One value read from a boot log, with the line it came from (1-based, and the
+/// line's text without its timestamp), or nil when it is an assumption.
+public struct LogFact<Value: Sendable>: Sendable {
+    public var value: Value
+    public var line: Int?
+    public var text: String?
+    /// Why, when the value is assumed rather than read.
+    public var assumption: String?
+
+    static func read(_ value: Value, _ index: Int, _ lines: [String]) -> LogFact {
+        LogFact(value: value, line: index + 1, text: lines[index], assumption: nil)
+    }
+
+    static func assumed(_ value: Value, _ why: String) -> LogFact {
+        LogFact(value: value, line: nil, text: nil, assumption: why)
+    }
+}
+
+/// What a real boot log (serial console or dmesg) says about the machine and the
+/// kernel, each fact with its line: the facts `pcpu-boot import` writes into a platform file.
+///
+/// Read: `Linux version`, the command line, NR_CPUS (x86 `setup_percpu:`, else the
+/// `rcu: RCU restricting CPUs from NR_CPUS=` line), the static size (`percpu:`), x86's
+/// paging (`max_arch_pfn`), the SRAT's revision (`ACPI: SRAT 0x… (vNN`), its processor
+/// lines (x86 6.1 `SRAT: PXM %u -> APIC 0x%02x -> Node %u`, arm64 `ACPI: NUMA: SRAT: PXM
+/// %d -> MPIDR 0x%llx -> Node %d`) and memory lines (`ACPI: SRAT: Node %u PXM %u [mem …]`
+/// with ` hotplug` / ` non-volatile`), whether there is a SLIT, the present and hotplug
+/// CPU counts (`smpboot: Allowing`, v6.9+ `CPU topo: Allowing`), and the RAM and early
+/// reservations of the first `MEMBLOCK configuration:` dump.
+public struct BootLogFacts: Sendable {
+    public var lines: [String]
+    public var architecture: LogFact<Architecture>?
+    public var kernel: LogFact<KernelVersion>?
+    public var commandLine: LogFact<String>?
+    public var nrCPUs: LogFact<Int>?
+    public var staticSize: LogFact<UInt64>?
+    public var paging: LogFact<PagingMode>?
+    public var sratRevision: LogFact<Int>?
+    public var slitListed: LogFact<Bool>?
+    public var processors: [LogFact<SRATProcessor>] = []
+    public var memory: [LogFact<SRATMemory>] = []
+    /// (present, hotplug) CPUs.
+    public var cpuCounts: LogFact<(Int, Int)>?
+
+    public init(text: String) {
+        lines = RealBootLog(text: text).lines
+        let log = RealBootLog(text: text)
+        func first(_ prefix: String) -> Int? { lines.firstIndex { $0.hasPrefix(prefix) } }
+        func after(_ line: String, _ marker: String) -> Substring? {
+            line.range(of: marker).map { line[$0.upperBound...] }
+        }
+        if let arch = log.architecture {
+            let markers = arch == .x86_64 ? ["BIOS-provided physical RAM map", "x86/"]
+                : arch == .arm64 ? ["Booting Linux on physical CPU", "Machine model:", "psci: ", "CPU features: detected"]
+                : ["riscv: ", "SBI specification"]
+            if let i = lines.firstIndex(where: { line in markers.contains { line.hasPrefix($0) } }) {
+                architecture = .read(arch, i, lines)
+            }
+        }
+        if let i = first("Linux version "), let version = log.kernelVersion { kernel = .read(version, i, lines) }
+        if let i = first("Kernel command line: ") {
+            commandLine = .read(String(lines[i].dropFirst("Kernel command line: ".count)), i, lines)
+        } else if let i = first("Command line: ") {
+            commandLine = .read(String(lines[i].dropFirst("Command line: ".count)), i, lines)
+        }
+        if let i = first("setup_percpu: NR_CPUS:"), let n = Int(lines[i].dropFirst("setup_percpu: NR_CPUS:".count).prefix { $0.isNumber }) {
+            nrCPUs = .read(n, i, lines)
+        } else if let i = lines.firstIndex(where: { $0.contains("RCU restricting CPUs from NR_CPUS=") }),
+                  let rest = after(lines[i], "NR_CPUS="), let n = Int(rest.prefix { $0.isNumber }) {
+            nrCPUs = .read(n, i, lines)
+        }
+        if let size = log.staticSize, let i = lines.firstIndex(where: { $0.hasPrefix("percpu: ") && $0.contains(" s\(size) ") }) {
+            staticSize = .read(size, i, lines)
+        }
+        if let i = lines.firstIndex(where: { $0.contains("max_arch_pfn = 0x") }), let rest = after(lines[i], "max_arch_pfn = 0x"),
+           let pfn = UInt64(rest.prefix { $0.isHexDigit }, radix: 16) {
+            // MAX_PHYSMEM_BITS 52 (5-level) or 46 (4-level), in 4 KiB frames.
+            paging = .read(pfn > 1 << 34 ? .level5 : .level4, i, lines)
+        }
+        if let i = first("ACPI: SRAT 0x"), let rest = after(lines[i], "(v"), let rev = Int(rest.prefix(2)) {
+            sratRevision = .read(rev, i, lines)
+        }
+        if let i = first("ACPI: SLIT 0x") { slitListed = .read(true, i, lines) }
+        readSRATLines()
+        readCPUCounts()
+    }
+
+    private mutating func readSRATLines() {
+        for (i, line) in lines.enumerated() {
+            var scanner = Substring(line)
+            if scanner.hasPrefix("ACPI: NUMA: ") { scanner = scanner.dropFirst("ACPI: NUMA: ".count) }
+            if scanner.hasPrefix("SRAT: PXM "), let cpu = Self.processorLine(scanner.dropFirst("SRAT: PXM ".count)) {
+                processors.append(.read(cpu, i, lines))
+            }
+            if line.hasPrefix("ACPI: SRAT: Node "), let mem = Self.memoryLine(Substring(line)) {
+                memory.append(.read(mem, i, lines))
+            }
+        }
+    }
+
+    /// `0 -> APIC 0x00 -> Node 0` / `0 -> MPIDR 0x1 -> Node -1`.
+    static func processorLine(_ rest: Substring) -> SRATProcessor? {
+        let words = rest.split(separator: " ")
+        guard words.count >= 7, let pxm = UInt32(words[0]), words[1] == "->", words[2] == "APIC" || words[2] == "MPIDR",
+              words[3].hasPrefix("0x"), let id = UInt64(words[3].dropFirst(2), radix: 16) else { return nil }
+        if words.count > 7 { return nil }        // "... skipped apicid that is too big"
+        return SRATProcessor(hardwareID: id, proximityDomain: pxm, kind: words[2] == "APIC" ? (id > 0xfe ? .x2APIC : .localAPIC) : .gicc)
+    }
+
+    /// `ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff] hotplug non-volatile`.
+    static func memoryLine(_ line: Substring) -> SRATMemory? {
+        guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]") else { return nil }
+        let words = line[..<open].split(separator: " ")
+        guard words.count >= 6, words[4] == "PXM", let pxm = UInt32(words[5]) else { return nil }
+        let range = line[line.index(after: open)..<close]
+        guard range.hasPrefix("mem 0x") else { return nil }
+        let bounds = range.dropFirst(4).split(separator: "-")
+        guard bounds.count == 2, let start = UInt64(bounds[0].dropFirst(2), radix: 16),
+              let last = UInt64(bounds[1].dropFirst(2), radix: 16), last >= start, last < UInt64.max else { return nil }
+        let flags = line[line.index(after: close)...]
+        return SRATMemory(base: start, length: last - start + 1, proximityDomain: pxm,
+                          hotpluggable: flags.contains("hotplug"), nonVolatile: flags.contains("non-volatile"))
+    }
+
+    private mutating func readCPUCounts() {
+        for (i, line) in lines.enumerated() {
+            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            if line.hasPrefix("smpboot: Allowing "), line.hasSuffix(" hotplug CPUs"), numbers.count == 2 {
+                cpuCounts = .read((numbers[0] - numbers[1], numbers[1]), i, lines)    // possible, of which hotplug
+                return
+            }
+            if line.hasPrefix("CPU topo: Allowing "), line.hasSuffix(" hotplug CPUs"), numbers.count == 2 {
+                cpuCounts = .read((numbers[0], numbers[1]), i, lines)                 // present plus hotplug
+                return
+            }
+        }
+    }
+}

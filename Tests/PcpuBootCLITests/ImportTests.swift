@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import PcpuBootCLI
+@testable import PercpuBoot
+import PcpuBootTestSupport
+
+/// `pcpu-boot import LOG`, then `pcpu-boot FILE`: the imported platform boots to the real
+/// log's per-CPU lines, on every x86 and ACPI boot recorded (the expected lines are the log's).
+@Suite struct ImportTests {
+    static let logs = ["firmware-boots/x86-2node-embed", "firmware-boots/arm64-acpi-2node", "firmware-boots/x86-hotplug",
+                       "firmware-boots/x86-memoryless", "firmware-boots/x86-q35-32cpu",
+                       "kernel-boots/x86-2node-embed", "kernel-boots/x86-1cpu"]
+
+    static func log(_ name: String) -> String { Fixtures.testsDirectory.appendingPathComponent("Fixtures/\(name)/console.log").path }
+
+    @Test(arguments: logs)
+    func importedPlatformBootsToTheRealLines(_ name: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let imported = PcpuBootCLI.run(["import", Self.log(name), "-o", file])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let boot = PcpuBootCLI.run([file, "--format", "dmesg"])
+        #expect(boot.status == 0, "\(boot.stderr)")
+        let real = RealBootLog(text: try String(contentsOfFile: Self.log(name), encoding: .utf8))
+        #expect(real.percpuLines.count >= 3)
+        #expect(RealBootLog.percpuLines(boot.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+                == real.percpuLines)
+    }
+
+    /// Every `# line N: "…"` comment quotes line N of the log exactly.
+    @Test(arguments: logs)
+    func commentsQuoteTheirLines(_ name: String) throws {
+        let output = PcpuBootCLI.run(["import", Self.log(name)])
+        #expect(output.status == 0)
+        let lines = RealBootLog(text: try String(contentsOfFile: Self.log(name), encoding: .utf8)).lines
+        var quoted = 0
+        for line in output.stdout.split(separator: "\n") {
+            guard let range = line.range(of: "# line ") else { continue }
+            let rest = line[range.upperBound...]
+            let number = try #require(Int(rest.prefix { $0.isNumber }))
+            let text = rest.drop { $0 != "\"" }.dropFirst().dropLast()
+            #expect(lines[number - 1] == String(text), "line \(number)")
+            quoted += 1
+        }
+        #expect(quoted >= 6)
+    }
+
+    /// The hot-pluggable CPUs: 4 present processors and `hotplug-cpus: 4`, from
+    /// "smpboot: Allowing 8 CPUs, 4 hotplug CPUs" and the SRAT's PXM lines.
+    @Test func hotplugCPUs() throws {
+        let output = PcpuBootCLI.run(["import", Self.log("firmware-boots/x86-hotplug")])
+        #expect(output.stdout.contains("hotplug-cpus: 4    # line 166: \"smpboot: Allowing 8 CPUs, 4 hotplug CPUs\""))
+        #expect(output.stdout.contains("- { id: 0x3, pxm: 0 }    # line 91: \"SRAT: PXM 0 -> APIC 0x03 -> Node 0\""))
+        #expect(!output.stdout.contains("id: 0x4,"))
+    }
+
+    /// A device-tree boot's log does not describe the tree: exit 2, saying what is missing.
+    @Test func deviceTreeLogNeedsItsDTB() {
+        let output = PcpuBootCLI.run(["import", Fixtures.kernelBoots.appendingPathComponent("arm64-4node-embed/console.log").path])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("a device-tree boot"))
+        #expect(output.stderr.contains("--dtb"))
+    }
+}
