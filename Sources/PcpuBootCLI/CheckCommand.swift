@@ -56,6 +56,16 @@ struct CheckCommand: OutputCommand {
         }
         var options = try! MachineOptions.parse([])
         options.platform = platform
+        // Nothing but the log: the machine the log describes (x86 and ACPI arm64 print it).
+        var imported: String?
+        if platform == nil && dtb == nil && acpiTables == nil {
+            switch Self.importedPlatform(text, logPath: logPath, arch: arch, kernel: real.kernelVersion) {
+            case .success(let path): imported = path
+            case .failure(let error): return error
+            }
+            options.platform = imported
+        }
+        defer { if let imported { try? FileManager.default.removeItem(atPath: imported) } }
         options.dtb = dtb
         options.acpiTables = acpiTables
         options.kernelConfig = kernelConfig
@@ -90,6 +100,30 @@ struct CheckCommand: OutputCommand {
             for d in diff { out += d + "\n" }
         }
         return CommandOutput(stdout: out, stderr: prepared.noteText, status: differences == 0 ? 0 : 1)
+    }
+}
+
+extension CheckCommand {
+    /// `pcpu-boot import` of the log, written to a temporary platform file.
+    static func importedPlatform(_ text: String, logPath: String, arch: Architecture,
+                                 kernel: KernelVersion?) -> Result<String, CommandOutput> {
+        let facts = BootLogFacts(text: text)
+        let early: MemblockSetup?
+        do {
+            early = try Boot.MemblockLog(text: text, fileName: logPath)
+                .earlyMemblock(arch: arch, kernel: kernel ?? .v6_8, config: .defaults(for: arch))
+        } catch {
+            return .failure(.inputError(error.description))
+        }
+        let yaml: String
+        do { yaml = try PlatformImport.render(facts, logName: logPath, early: early) } catch {
+            return .failure(.inputError(error.description + " (or give --platform or --acpi-tables)"))
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pcpu-boot-import-\(UUID().uuidString).yaml").path
+        do { try yaml.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            return .failure(.inputError("cannot write a temporary platform file: \(error)"))
+        }
+        return .success(path)
     }
 }
 

@@ -62,3 +62,35 @@ import PcpuBootTestSupport
         #expect(output.stderr.contains("--dtb"))
     }
 }
+
+/// `pcpu-boot check LOG` with nothing else: the machine comes from the log itself
+/// (what `import` reads), whenever the log describes it.
+@Suite struct CheckFromTheLogAloneTests {
+    static let logs = ImportTests.logs + ["kernel-boots-6.12/x86-2node-embed"]
+
+    @Test(arguments: logs)
+    func identical(_ name: String) throws {
+        let output = PcpuBootCLI.run(["check", ImportTests.log(name)])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stdout.components(separatedBy: "identical").count == 3)
+    }
+
+    /// The 6.12 log, whose SRAT processor lines are pr_debug: the CPUs' nodes from the
+    /// bring-up lines; and its /proc/config.gz-style configuration on top.
+    @Test func v612WithItsConfig() throws {
+        let dir = Fixtures.testsDirectory.appendingPathComponent("Fixtures/kernel-boots-6.12/x86-2node-embed").path
+        let output = PcpuBootCLI.run(["check", dir + "/console.log", "--config", dir + "/config.gz"])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stderr.contains("nr-cpus=8192 [CONFIG_NR_CPUS=8192"))
+        let imported = PcpuBootCLI.run(["import", dir + "/console.log"])
+        #expect(imported.stdout.contains("- { id: 0x3, pxm: 1 }    # assumed: from the bring-up lines"))
+    }
+
+    /// A device-tree log alone: exit 2, naming what to add.
+    @Test func deviceTreeLogSaysWhatIsMissing() {
+        let output = PcpuBootCLI.run(["check", Fixtures.kernelBoots.appendingPathComponent("arm64-1cpu/console.log").path])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("needs the machine's DTB"))
+        #expect(output.stderr.contains("--acpi-tables"))
+    }
+}

@@ -85,6 +85,30 @@ public struct BootLogFacts: Sendable {
         if let i = first("ACPI: SLIT 0x") { slitListed = .read(true, i, lines) }
         readSRATLines()
         readCPUCounts()
+        if processors.isEmpty { readBringUp() }
+    }
+
+    /// v6.12 prints the SRAT's processor lines only with dynamic debug; the CPUs' nodes
+    /// then show at bring-up (`announce_cpu`: `.... node  #1, CPUs:   #3 #4 #5`). Each CPU
+    /// is taken to have APIC id = CPU number and proximity domain = node (QEMU's numbering);
+    /// the boot CPU, never announced, is taken to be on the first node announced.
+    private mutating func readBringUp() {
+        var found: [(cpu: Int, node: Int, line: Int)] = []
+        for (i, line) in lines.enumerated() where line.hasPrefix(".... node ") {
+            guard let hash = line.firstIndex(of: "#"), let comma = line.firstIndex(of: ","),
+                  let node = Int(line[line.index(after: hash)..<comma]) else { continue }
+            for word in line[comma...].split(separator: " ") where word.hasPrefix("#") {
+                if let cpu = Int(word.dropFirst()) { found.append((cpu, node, i)) }
+            }
+        }
+        guard let first = found.first else { return }
+        let why = "from the bring-up lines: APIC id = CPU number, domain = node (QEMU); "
+        processors.append(.assumed(SRATProcessor(hardwareID: 0, proximityDomain: UInt32(first.node)),
+                                   why + "the boot CPU on the first node announced, \"\(lines[first.line])\""))
+        for entry in found.sorted(by: { $0.cpu < $1.cpu }) {
+            processors.append(.assumed(SRATProcessor(hardwareID: UInt64(entry.cpu), proximityDomain: UInt32(entry.node)),
+                                       why + "\"\(lines[entry.line])\" (line \(entry.line + 1))"))
+        }
     }
 
     private mutating func readSRATLines() {
