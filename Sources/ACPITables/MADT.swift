@@ -58,8 +58,11 @@ public struct MADTProcessor: Equatable, Sendable {
     public var flags: UInt32
     /// `ACPI_MADT_ENABLED`.
     public var enabled: Bool { flags & 1 != 0 }
-    /// `ACPI_MADT_ONLINE_CAPABLE` (ACPI 6.3): a disabled processor that may be brought online.
-    public var onlineCapable: Bool { flags & 2 != 0 }
+    /// Online capable (ACPI 6.3): a disabled processor that may be brought online —
+    /// `ACPI_MADT_ONLINE_CAPABLE` (bit 1) in local APIC, x2APIC and RINTC structures,
+    /// `ACPI_MADT_GICC_ONLINE_CAPABLE` (bit 3) in a GICC, whose bit 1 is the
+    /// performance interrupt mode.
+    public var onlineCapable: Bool { flags & (kind == .gicc ? 8 : 2) != 0 }
 }
 
 /// The two FADT fields the kernels' CPU enumeration reads: `header.revision` and

@@ -66,3 +66,16 @@ import Testing
         }
     }
 }
+
+/// The GICC's online-capable bit is bit 3 (ACPI 6.5 Table 5.37; `ACPI_MADT_GICC_ONLINE_CAPABLE`);
+/// its bit 1 is the performance interrupt mode.
+@Suite struct GICCFlagsTests {
+    @Test func onlineCapableIsBit3() throws {
+        let body = MADTBytes.fixed + MADTBytes.gicc(uid: 0, mpidr: 0) + MADTBytes.gicc(uid: 1, mpidr: 1, flags: 0b0010)
+            + MADTBytes.gicc(uid: 2, mpidr: 2, flags: 0b1000)
+        let madt = try MADT(try ACPITable(bytes: makeTable("APIC", revision: 6, body: body), signature: "APIC"))
+        #expect(madt.processors.map { $0.enabled } == [true, false, false])
+        #expect(madt.processors.map { $0.onlineCapable } == [false, false, true])
+        #expect(madt.processors.map(\.hardwareID) == [0, 1, 2])
+    }
+}

@@ -20,8 +20,12 @@ extension CPUEnumeration {
     ///
     /// The boot CPU's MPIDR (`cpu_logical_map(0)`, read from the running CPU) is not in
     /// the tables: it is taken to be the first enabled GICC entry's, as on QEMU.
+    /// - Parameter takesOnlineCapable: v6.12 (arm64 vCPU hotplug, v6.11) also maps a GICC
+    ///   that is disabled but online-capable (`ACPI_MADT_GICC_ONLINE_CAPABLE`); v6.1 only
+    ///   enabled ones.
     static func arm64ACPI(_ acpi: ACPIFirmware, nrCPUs: Int, nrCPUIDsLimit: Int, numaOff: Bool, sratDisabled: Bool,
-                          pxmToNode: [UInt32: Int], maxNumNodes: Int, log: inout KernelLog) -> CPUEnumeration {
+                          pxmToNode: [UInt32: Int], maxNumNodes: Int, takesOnlineCapable: Bool,
+                          log: inout KernelLog) -> CPUEnumeration {
         let madt = (acpi.madt ?? []).filter { $0.kind == .gicc }
         let boot = (madt.first(where: \.enabled)?.hardwareID ?? 0) & mpidrHWIDBitmask
         var logicalMap = [UInt64](repeating: invalidHWID, count: nrCPUs)
@@ -31,7 +35,7 @@ extension CPUEnumeration {
         var bootValid = false
         for entry in madt {
             let hwid = entry.hardwareID
-            if !entry.enabled { continue }                      // pr_debug only
+            if !entry.enabled && !(takesOnlineCapable && entry.onlineCapable) { continue }     // pr_debug only
             if hwid & ~mpidrHWIDBitmask != 0 || hwid == invalidHWID {
                 log.print(.err, "CPU: ", "skipping CPU entry with invalid MPIDR 0x\(Printk.hex(hwid))")
                 continue

@@ -58,7 +58,8 @@ enum NUMAInit {
         case .acpi(let acpi) where acpi.madt != nil && platform.arch == .arm64:
             return CPUEnumeration.arm64ACPI(acpi, nrCPUs: config.nrCpus, nrCPUIDsLimit: nrCPUsLimit,
                                             numaOff: numaOff || !numaEnabled, sratDisabled: sratDisabled,
-                                            pxmToNode: pxmToNode, maxNumNodes: config.maxNumNodes, log: &log)
+                                            pxmToNode: pxmToNode, maxNumNodes: config.maxNumNodes,
+                                            takesOnlineCapable: profile.kernel >= .v6_12, log: &log)
         case .acpi(let acpi):
             return CPUEnumeration.acpi(acpi, nrCPUs: config.nrCpus, nrCPUIDsLimit: nrCPUsLimit, numaOff: numaOff || !numaEnabled,
                                        pxmToNode: pxmToNode, maxNumNodes: config.maxNumNodes)
