@@ -77,15 +77,18 @@ public struct ELF64: Sendable {
         var shnum = try field(60, 2, "e_shnum")
         var shstrndx = try field(62, 2, "e_shstrndx")
         guard shoff != 0 else { throw fail(40, "no section header table (e_shoff 0)") }
+        guard shoff <= UInt64(bytes.count) else {
+            throw fail(40, "the section header table (e_shoff 0x\(String(shoff, radix: 16))) lies beyond the end of the file: truncated")
+        }
         guard shentsize == 64 else { throw fail(58, "section header size \(shentsize) (expected 64)") }
         if shnum == 0 { shnum = try field(shoff + 32, 8, "section 0's sh_size (extended section count)") }
         if shstrndx == 0xffff { shstrndx = try field(shoff + 40, 4, "section 0's sh_link (extended string index)") }
-        guard shnum <= UInt64(bytes.count) / 64 else {
+        guard shnum <= (UInt64(bytes.count) - shoff) / 64 else {
             throw fail(60, "\(shnum) section headers cannot fit in a file of \(bytes.count) bytes")
         }
         var raw: [(nameOffset: UInt64, section: Section)] = []
         for i in 0..<shnum {
-            let h = shoff + i * 64      // shnum ≤ bytes.count / 64: no overflow
+            let h = shoff + i * 64      // shoff + shnum·64 ≤ bytes.count: no overflow
             let section = Section(
                 name: "", type: UInt32(try field(h + 4, 4, "sh_type of section \(i)")),
                 address: try field(h + 16, 8, "sh_addr of section \(i)"), offset: try field(h + 24, 8, "sh_offset of section \(i)"),
@@ -110,7 +113,7 @@ public struct ELF64: Sendable {
 
     /// The NUL-terminated string at `offset` of a string table section.
     func string(in table: Section, at offset: UInt64, what: String) throws(KernelBuildError) -> String {
-        guard table.type != Self.nobits, offset < table.size else {
+        guard table.type != Self.nobits, table.type != 0, offset < table.size else {
             throw fail(nil, "\(what) at offset \(offset) lies outside its string table '\(table.name)'")
         }
         let start = Int(table.offset + offset)           // checked in init: offset + size ≤ count

@@ -82,6 +82,13 @@ import Testing
         var image = TinyELF().bytes()
         image.replaceSubrange(40..<48, with: TinyELF().int(UInt64(image.count + 100), 8))
         #expect(Self.refusal(image)?.message.contains("beyond the end of the file") == true)
+        // An offset near 2^64, where offset + index·64 would overflow.
+        image.replaceSubrange(40..<48, with: TinyELF().int(UInt64.max - 8, 8))
+        #expect(Self.refusal(image)?.message.contains("beyond the end of the file") == true)
+        // The name table index naming the NULL section.
+        image = TinyELF().bytes()
+        image.replaceSubrange(62..<64, with: TinyELF().int(0, 2))
+        #expect(Self.refusal(image) != nil)
         image = TinyELF().bytes()
         let shoff = Int(image.count - 5 * 64)
         image.replaceSubrange((shoff + 64 + 32)..<(shoff + 64 + 40), with: TinyELF().int(0xffff_ffff, 8))

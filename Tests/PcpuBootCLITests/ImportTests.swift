@@ -94,3 +94,28 @@ import PcpuBootTestSupport
         #expect(output.stderr.contains("--acpi-tables"))
     }
 }
+
+/// Logs that lie: numbers no kernel prints are passed over, never a trap or a huge allocation.
+@Suite struct ImportRobustnessTests {
+    @Test func absurdNumbers() throws {
+        let text = """
+            [    0.000000] Linux version 6.1.0-56-amd64 (x) #1
+            [    0.000000] BIOS-provided physical RAM map:
+            [    0.000000] ACPI: SRAT 0x000000007FFE1CA8 000130 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+            [    0.000000] ACPI: SLIT 0x000000007FFE1DD8 000030 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+            [    0.000000] SRAT: PXM 4294967295 -> APIC 0xffffffffffff -> Node 0
+            [    0.000000] ACPI: SRAT: Node 0 PXM 4000000000 [mem 0x00000000-0xffffffffffffffff]
+            [    0.000000] ACPI: SRAT: Node 0 PXM 0 [mem 0x00100000-0x0000ffff]
+            [    0.000000] ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff]
+            [    0.000000] smpboot: Allowing 99999999999 CPUs, 5 hotplug CPUs
+            [    0.000000] smpboot: Allowing 3 CPUs, 5 hotplug CPUs
+            [    0.000000] percpu: Embedded 62 pages/cpu s217088 r8192 d28672 u524288
+            """
+        let facts = BootLogFacts(text: text)
+        #expect(facts.cpuCounts == nil)
+        #expect(facts.memory.count == 1)                    // not the full range, nor the reversed one
+        let yaml = try PlatformImport.render(facts, logName: "lies.log", early: nil)
+        #expect(!yaml.contains("slit:"))                    // domain 4294967295 is beyond MAX_PXM_DOMAINS
+        #expect(yaml.contains("processors:"))
+    }
+}

@@ -151,11 +151,13 @@ public struct BootLogFacts: Sendable {
     private mutating func readCPUCounts() {
         for (i, line) in lines.enumerated() {
             let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-            if line.hasPrefix("smpboot: Allowing "), line.hasSuffix(" hotplug CPUs"), numbers.count == 2 {
+            // More CPUs than any NR_CPUS, or fewer hotplug than possible, is no kernel's line.
+            guard numbers.count == 2, numbers.allSatisfy({ $0 <= 65536 }) else { continue }
+            if line.hasPrefix("smpboot: Allowing "), line.hasSuffix(" hotplug CPUs"), numbers[1] <= numbers[0] {
                 cpuCounts = .read((numbers[0] - numbers[1], numbers[1]), i, lines)    // possible, of which hotplug
                 return
             }
-            if line.hasPrefix("CPU topo: Allowing "), line.hasSuffix(" hotplug CPUs"), numbers.count == 2 {
+            if line.hasPrefix("CPU topo: Allowing "), line.hasSuffix(" hotplug CPUs") {
                 cpuCounts = .read((numbers[0], numbers[1]), i, lines)                 // present plus hotplug
                 return
             }

@@ -50,9 +50,10 @@ public enum PlatformImport {
             y.value("      - { base: \(hex(mem.value.base)), size: \(hex(mem.value.length)), pxm: \(mem.value.proximityDomain)\(flags) }",
                     nil, mem, separator: false)
         }
-        if let slit = facts.slitListed, !facts.memory.isEmpty {
-            let nodes = Set(facts.memory.map(\.value.proximityDomain) + facts.processors.map(\.value.proximityDomain))
-            let count = Int(nodes.max() ?? 0) + 1
+        let domains = Set(facts.memory.map(\.value.proximityDomain) + facts.processors.map(\.value.proximityDomain))
+        // MAX_PXM_DOMAINS (256): a SLIT beyond it would only describe domains without nodes.
+        if let slit = facts.slitListed, !facts.memory.isEmpty, let top = domains.max(), top < 256 {
+            let count = Int(top) + 1
             y.comment("assumed: the SLIT's distances are not printed, only that there is one (the line below);", indent: 4)
             y.comment("20 between domains: any distance above 10 puts CPUs in separate groups alike", indent: 4)
             y.value("    slit", "[" + (0..<count).map { i in "[" + (0..<count).map { $0 == i ? "10" : "20" }.joined(separator: ", ") + "]" }
