@@ -141,6 +141,12 @@ struct MachineOptions: ParsableArguments {
             }
             memblockLog = Boot.MemblockLog(text: String(decoding: data, as: UTF8.self), fileName: logPath)
         }
+        // The CPU, not the tables, says whether a hypervisor is there: the log does.
+        if acpiFirmware != nil, let memblockLog, case .acpi(var acpi) = platform.firmware,
+           memblockLog.text.contains("Hypervisor detected: ") {
+            acpi.hypervisor = true
+            platform.firmware = .acpi(acpi)
+        }
         // ACPI tables say nothing of RAM outside the SRAT: without a platform file, the log's first dump does.
         if platform_ == nil, acpiFirmware != nil, platform.memblock.memory.isEmpty, let memblockLog {
             do throws(BootError) {

@@ -103,12 +103,17 @@ public struct ACPIFirmware: Equatable, Sendable, Codable {
     /// `acpi_support_online_capable` (x86, v6.1): the FADT is revision 6.3 or newer, so a
     /// disabled MADT entry counts only when online-capable. nil = no FADT known (false).
     public var onlineCapableSupported: Bool?
+    /// x86: whether the kernel finds itself under a hypervisor (`Hypervisor detected: %s`,
+    /// e.g. KVM; not under QEMU's TCG), which v6.12's `acpi_is_processor_usable` consults
+    /// for disabled MADT entries. nil = native.
+    public var hypervisor: Bool?
     /// Where the tables came from (a directory), for reports.
     public var source: String?
 
     public init(processors: [SRATProcessor], memory: [SRATMemory], slit: [[UInt8]]? = nil,
                 sratRevision: Int = 3, hotplugCPUs: Int = 0, madt: [MADTProcessorEntry]? = nil,
-                hasSRAT: Bool? = nil, onlineCapableSupported: Bool? = nil, source: String? = nil) {
+                hasSRAT: Bool? = nil, onlineCapableSupported: Bool? = nil, hypervisor: Bool? = nil,
+                source: String? = nil) {
         self.processors = processors
         self.memory = memory
         self.slit = slit
@@ -117,6 +122,7 @@ public struct ACPIFirmware: Equatable, Sendable, Codable {
         self.madt = madt
         self.hasSRAT = hasSRAT
         self.onlineCapableSupported = onlineCapableSupported
+        self.hypervisor = hypervisor
         self.source = source
     }
 

@@ -43,6 +43,8 @@ public struct BootLogFacts: Sendable {
     public var memory: [LogFact<SRATMemory>] = []
     /// (present, hotplug) CPUs.
     public var cpuCounts: LogFact<(Int, Int)>?
+    /// x86 `Hypervisor detected: %s`.
+    public var hypervisor: LogFact<Bool>?
 
     public init(text: String) {
         lines = RealBootLog(text: text).lines
@@ -83,6 +85,7 @@ public struct BootLogFacts: Sendable {
             sratRevision = .read(rev, i, lines)
         }
         if let i = first("ACPI: SLIT 0x") { slitListed = .read(true, i, lines) }
+        if let i = first("Hypervisor detected: ") { hypervisor = .read(true, i, lines) }
         readSRATLines()
         readCPUCounts()
         if processors.isEmpty { readBringUp() }

@@ -41,6 +41,7 @@ public enum PlatformImport {
         y.line("firmware:")
         y.line("  acpi:")
         if let revision = facts.sratRevision { y.value("    srat-revision", "\(revision.value)", revision) }
+        if let hypervisor = facts.hypervisor { y.value("    hypervisor", "true", hypervisor) }
         writeProcessors(facts, arch: arch.value, into: &y)
         y.line("    memory:" + (facts.memory.isEmpty ? " []" : ""))
         for mem in facts.memory {

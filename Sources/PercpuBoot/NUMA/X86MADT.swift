@@ -14,7 +14,9 @@ extension ACPIFirmware {
     ///   6.1 registers them.
     /// - Parameter disabledUsableWithoutOnlineCapable: whether a disabled entry counts
     ///   when the FADT predates the online-capable bit: always in v6.1; in v6.12 only
-    ///   under a hypervisor (QEMU's hot-pluggable CPUs), which is assumed.
+    ///   under a hypervisor (`!hypervisor_is_type(X86_HYPER_NATIVE)`: "QEMU expects legacy
+    ///   Enabled=0 LAPIC entries to be counted" — but QEMU's TCG is no detected hypervisor,
+    ///   so a TCG guest's hot-pluggable CPUs are dropped, as the recorded 6.12 boot shows).
     func x86MADTEntries(ignoresLowX2APICBesideLAPIC: Bool,
                         disabledUsableWithoutOnlineCapable: Bool = true) -> [SRATProcessor] {
         guard let madt else { return cpuAffinity }

@@ -178,7 +178,7 @@ enum DeviceTreeSection {
 /// `firmware.acpi`: the SRAT's processor and memory affinity entries and the SLIT.
 enum ACPISection {
     static let keys = ["tables", "srat-revision", "processors", "memory", "slit", "hotplug-cpus", "madt",
-                       "online-capable"]
+                       "online-capable", "hypervisor"]
     static let processorKeys = ["id", "pxm", "enabled", "kind", "uid"]
     static let madtKeys = ["id", "uid", "enabled", "online-capable", "kind"]
     static let memoryKeys = ["base", "size", "pxm", "hotplug", "non-volatile", "enabled"]
@@ -187,13 +187,14 @@ enum ACPISection {
         let fields = try field.mapping(keys: keys)
         if let tablesField = fields["tables"] {
             // The binary tables describe everything but the hot-plug headroom.
-            for entry in fields.entries where entry.name != "tables" && entry.name != "hotplug-cpus" {
+            for entry in fields.entries where !["tables", "hotplug-cpus", "hypervisor"].contains(entry.name) {
                 throw entry.key.error("'\(entry.name)' cannot be combined with 'tables', which read the machine's own SRAT, SLIT and MADT",
                                       expected: "either tables or a written-out description")
             }
             var firmware = try ACPITablesFirmware.load(directory: try context.existingDirectory(
                 tablesField, what: "directory of ACPI tables (SRAT, SLIT, APIC or srat.dat, ...)"))
             firmware.hotplugCPUs = try fields["hotplug-cpus"]?.int(in: 0...DeviceTreeSection.maximumCPUCount) ?? 0
+            firmware.hypervisor = try fields["hypervisor"]?.bool()
             return firmware
         }
         var processors: [SRATProcessor] = []
@@ -251,7 +252,8 @@ enum ACPISection {
             slit: try fields["slit"].map(slit),
             sratRevision: try fields["srat-revision"]?.int(in: 0...255) ?? 3,
             hotplugCPUs: try fields["hotplug-cpus"]?.int(in: 0...DeviceTreeSection.maximumCPUCount) ?? 0,
-            madt: madt, onlineCapableSupported: try fields["online-capable"]?.bool())
+            madt: madt, onlineCapableSupported: try fields["online-capable"]?.bool(),
+            hypervisor: try fields["hypervisor"]?.bool())
     }
 
     static let sratKinds: [(String, SRATProcessor.Kind)] = [

@@ -67,4 +67,18 @@ import PcpuBootTestSupport
         #expect(result.topology?.nodes == [0, 1, 2])
         #expect(result.kernelLines.contains { $0.hasPrefix("setup_percpu:") && $0.hasSuffix("nr_node_ids:3") })
     }
+
+    /// v6.12 `acpi_is_processor_usable` without online-capable support: a disabled entry
+    /// counts only under a detected hypervisor. Natively (and under QEMU's TCG) 3 present
+    /// CPUs plus 0 hotplug; with `hypervisor` 3 plus 1 (v6.12 `topology_init_possible_cpus`:
+    /// "Allowing %u present CPUs plus %u hotplug CPUs").
+    @Test func v612DisabledEntriesNeedAHypervisor() throws {
+        var platform = Self.platform(madt: Self.threeEnabledOneSlot, onlineCapable: false)
+        platform.kernel = .v6_12
+        #expect(try Self.lines(platform).contains("CPU topo: Allowing 3 present CPUs plus 0 hotplug CPUs"))
+        guard case .acpi(var acpi) = platform.firmware else { return }
+        acpi.hypervisor = true
+        platform.firmware = .acpi(acpi)
+        #expect(try Self.lines(platform).contains("CPU topo: Allowing 3 present CPUs plus 1 hotplug CPUs"))
+    }
 }
