@@ -21,16 +21,20 @@ let package = Package(
         .target(name: "Memblock", dependencies: ["KernelSupport"]),
         // Flattened device tree (DTB) reader.
         .target(name: "DeviceTree", dependencies: ["KernelSupport"]),
+        // Binary ACPI tables (SRAT, SLIT, MADT, FADT) reader.
+        .target(name: "ACPITables"),
+        // The kernel build's files: .config / config.gz, System.map, vmlinux (ELF64).
+        .target(name: "KernelBuild"),
         // mm/percpu.c chunk metadata: pcpu_alloc_first_chunk, bitmap blocks and hints.
         .target(name: "PercpuChunk", dependencies: ["KernelSupport"]),
         // The boot pipeline: platform, firmware, NUMA, setup_per_cpu_areas, reports.
         .target(name: "PercpuBoot", dependencies: [
-            "KernelSupport", "Memblock", "DeviceTree", "PercpuChunk",
+            "KernelSupport", "Memblock", "DeviceTree", "ACPITables", "KernelBuild", "PercpuChunk",
             .product(name: "Yams", package: "Yams"),
         ]),
         // The command line as a library, so tests can run it in-process.
         .target(name: "PcpuBootCLI", dependencies: [
-            "PercpuBoot",
+            "PercpuBoot", "KernelBuild",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pcpu-boot", dependencies: ["PcpuBootCLI"]),
@@ -43,6 +47,8 @@ let package = Package(
         .testTarget(name: "MemblockTests", dependencies: ["Memblock", "KernelSupport"],
                     exclude: ["KernelSuite/README.md"]),
         .testTarget(name: "DeviceTreeTests", dependencies: ["DeviceTree"]),
+        .testTarget(name: "ACPITablesTests", dependencies: ["ACPITables"]),
+        .testTarget(name: "KernelBuildTests", dependencies: ["KernelBuild"]),
         .testTarget(name: "PercpuChunkTests", dependencies: ["PercpuChunk", "KernelSupport"]),
         .testTarget(name: "PercpuBootTests", dependencies: ["PercpuBoot", "PcpuBootTestSupport"]),
         .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot", "PcpuBootTestSupport"]),

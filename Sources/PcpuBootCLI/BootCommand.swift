@@ -36,7 +36,8 @@ struct BootCommand: OutputCommand {
         }
         let status: Int32 = result.outcome == .booted ? 0 : 1
         do {
-            return CommandOutput(stdout: try Reports.render(result, format: format, dynamicDebug: prDebug), status: status)
+            return CommandOutput(stdout: try Reports.render(result, format: format, dynamicDebug: prDebug),
+                                 stderr: prepared.noteText, status: status)
         } catch {
             return CommandOutput(stderr: "pcpu-boot: error: cannot render the report: \(error)\n", status: 2)
         }

@@ -19,6 +19,20 @@ struct CheckCommand: OutputCommand {
     @Option(help: ArgumentHelp("The machine's flattened device tree.", valueName: "file"))
     var dtb: String?
 
+    @Option(name: .customLong("acpi-tables"),
+            help: ArgumentHelp("The machine's binary ACPI tables (SRAT, SLIT, APIC, FACP or srat.dat, ...); RAM comes from the log's first memblock dump.",
+                               valueName: "dir"))
+    var acpiTables: String?
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("The kernel's configuration (.config, /boot/config-*, /proc/config.gz).", valueName: "file"))
+    var kernelConfig: String?
+
+    @Option(name: .customLong("system-map"), help: ArgumentHelp("The kernel's System.map (__per_cpu_start for the __per_cpu_offset column).", valueName: "file"))
+    var systemMap: String?
+
+    @Option(help: ArgumentHelp("The kernel's vmlinux (ELF64), instead of --system-map.", valueName: "file"))
+    var vmlinux: String?
+
     @Option(help: ArgumentHelp("A platform file or bundled name describing the machine instead of --dtb.", valueName: "platform"))
     var platform: String?
 
@@ -43,30 +57,45 @@ struct CheckCommand: OutputCommand {
         }
         var options = try! MachineOptions.parse([])
         options.platform = platform
-        options.dtb = dtb
-        options.arch = arch.rawValue
-        let version: KernelChoice
-        switch KernelChoice.choose(log: real, flag: kernel, platformPath: platform) {
-        case .success(let choice): version = choice
-        case .failure(let message): return .inputError("\(logPath): \(message)")
+        let choice = KernelChoice.choose(log: real, flag: kernel, platformPath: platform, configPath: kernelConfig)
+        // Nothing but the log: the machine the log describes (x86 and ACPI arm64 print it).
+        var imported: String?
+        if platform == nil && dtb == nil && acpiTables == nil {
+            switch Self.importedPlatform(text, logPath: logPath, arch: arch, kernel: try? choice.get().version) {
+            case .success(let path): imported = path
+            case .failure(let error):
+                // Say everything that is missing at once: the machine, and the kernel if it is unknown too.
+                if case .failure(let versionProblem) = choice {
+                    return .inputError(error.stderr.trimmingCharacters(in: .newlines).replacingOccurrences(of: "pcpu-boot: error: ", with: "")
+                                       + "; and \(versionProblem)")
+                }
+                return error
+            }
+            options.platform = imported
         }
+        let version: KernelChoice
+        switch choice {
+        case .success(let c): version = c
+        case .failure(let message):
+            if let imported { try? FileManager.default.removeItem(atPath: imported) }
+            return .inputError("\(logPath): \(message)")
+        }
+        defer { if let imported { try? FileManager.default.removeItem(atPath: imported) } }
+        options.dtb = dtb
+        options.acpiTables = acpiTables
+        options.kernelConfig = kernelConfig
+        options.systemMap = systemMap
+        options.vmlinux = vmlinux
+        options.arch = arch.rawValue
         options.kernel = version.version?.description
         options.staticSize = String(staticSize)
         options.nrCPUs = nrCPUs
         options.cmdline = real.commandLine ?? ""
         options.memblockFrom = logPath
         let prepared: PreparedBoot
-        if dtb == nil && platform == nil {
-            // The log alone: its own SRAT lines describe the machine (x86, arm64 ACPI).
-            switch Self.preparedFromLog(text: text, path: logPath, kernel: version.version) {
-            case .success(let p): prepared = p
-            case .failure(let output): return output
-            }
-        } else {
-            switch options.prepare() {
-            case .success(let p): prepared = p
-            case .failure(let output): return output
-            }
+        switch options.prepare() {
+        case .success(let p): prepared = p
+        case .failure(let output): return output
         }
         let result: BootResult
         do { result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog) } catch {
@@ -84,7 +113,31 @@ struct CheckCommand: OutputCommand {
             out += "\(title): \(realLines.count) real, \(emulatedLines.count) emulated, \(diff.isEmpty ? "identical" : "\(diff.count) differ")\n"
             for d in diff { out += d + "\n" }
         }
-        return CommandOutput(stdout: out, status: differences == 0 ? 0 : 1)
+        return CommandOutput(stdout: out, stderr: prepared.noteText, status: differences == 0 ? 0 : 1)
+    }
+}
+
+extension CheckCommand {
+    /// `pcpu-boot import` of the log, written to a temporary platform file.
+    static func importedPlatform(_ text: String, logPath: String, arch: Architecture,
+                                 kernel: KernelVersion?) -> Result<String, CommandOutput> {
+        let facts = BootLogFacts(text: text)
+        let early: MemblockSetup?
+        do {
+            early = try Boot.MemblockLog(text: text, fileName: logPath)
+                .earlyMemblock(arch: arch, kernel: kernel ?? .v6_8, config: .defaults(for: arch))
+        } catch {
+            return .failure(.inputError(error.description))
+        }
+        let yaml: String
+        do { yaml = try PlatformImport.render(facts, logName: logPath, early: early) } catch {
+            return .failure(.inputError(error.description + " (or give --platform or --acpi-tables)"))
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pcpu-boot-import-\(UUID().uuidString).yaml").path
+        do { try yaml.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            return .failure(.inputError("cannot write a temporary platform file: \(error)"))
+        }
+        return .success(path)
     }
 }
 
@@ -105,27 +158,6 @@ enum LineDiff {
     }
 }
 
-extension CheckCommand {
-    /// The machine as `pcpu-boot import` reads it from the log, memblock replayed from the log.
-    static func preparedFromLog(text: String, path: String, kernel: KernelVersion?) -> Result<PreparedBoot, CommandOutput> {
-        let facts = BootLogFacts(text: text)
-        let yaml: String
-        do throws(LogImport.Missing) { yaml = try LogImport.platformYAML(facts, logPath: path, name: "log") } catch {
-            return .failure(.inputError("\(path): without --dtb or --platform the log must describe the machine, "
-                                        + "but \(error.description)"))
-        }
-        var platform: Platform
-        do throws(InputError) {
-            platform = try PlatformLoader.load(yaml: yaml, fileName: "(imported from \(path))", baseDirectory: "",
-                                               dtbLoader: DeviceTreeBlob.load(path:))
-        } catch {
-            return .failure(.inputError(error.description))
-        }
-        if let kernel { platform.kernel = kernel }
-        return .success(PreparedBoot(platform: platform, memblockLog: Boot.MemblockLog(text: text, fileName: path)))
-    }
-}
-
 /// Which kernel `check` emulates, and why (issue 7: the log decides; a log that lost
 /// its start leaves it to `--kernel` or the platform's `kernel:`).
 struct KernelChoice {
@@ -133,7 +165,8 @@ struct KernelChoice {
     var version: KernelVersion?
     var reason: String
 
-    static func choose(log: RealBootLog, flag: String?, platformPath: String?) -> Result<KernelChoice, CheckFailure> {
+    static func choose(log: RealBootLog, flag: String?, platformPath: String?,
+                       configPath: String? = nil) -> Result<KernelChoice, CheckFailure> {
         let flagVersion: KernelVersion?
         do throws(KernelVersionError) { flagVersion = try flag.map(KernelVersion.parse) } catch {
             return .failure(CheckFailure("--kernel: \(error)"))
@@ -152,6 +185,10 @@ struct KernelChoice {
         if let flagVersion {
             return .success(KernelChoice(version: flagVersion,
                                          reason: "from --kernel (the log has no 'Linux version' line: its start was lost)"))
+        }
+        if let configPath {
+            return .success(KernelChoice(version: nil,
+                                         reason: "from the header of \(configPath) (the log has no 'Linux version' line)"))
         }
         if let platformPath {
             return .success(KernelChoice(version: nil,

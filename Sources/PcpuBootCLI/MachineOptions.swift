@@ -11,6 +11,24 @@ struct MachineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Firmware from a flattened device tree blob.", valueName: "file"))
     var dtb: String?
 
+    @Option(name: .customLong("acpi-tables"),
+            help: ArgumentHelp("Firmware from the machine's binary ACPI tables: a directory as /sys/firmware/acpi/tables holds them (SRAT, SLIT, APIC, FACP) or as acpidump -b writes them (srat.dat, ...).",
+                               valueName: "dir"))
+    var acpiTables: String?
+
+    @Option(name: .customLong("config"),
+            help: ArgumentHelp("The kernel's configuration (.config, /boot/config-*, /proc/config.gz): sets NR_CPUS, NODES_SHIFT, page size, ... and the kernel profile.",
+                               valueName: "file"))
+    var kernelConfig: String?
+
+    @Option(name: .customLong("system-map"),
+            help: ArgumentHelp("The kernel's System.map: static size and __per_cpu_start from __per_cpu_start/__per_cpu_end.", valueName: "file"))
+    var systemMap: String?
+
+    @Option(help: ArgumentHelp("The kernel's vmlinux (ELF64): the same from its symbols, or its .data..percpu section when stripped.",
+                               valueName: "file"))
+    var vmlinux: String?
+
     @Option(help: ArgumentHelp("Architecture, when no platform file names it.", valueName: "arm64|riscv64|x86_64"))
     var arch: String?
 
@@ -49,12 +67,14 @@ struct MachineOptions: ParsableArguments {
 
     private func prepareThrowing() throws(CLIInputError) -> PreparedBoot {
         var platform: Platform
-        let archValue = try arch.map { (value) throws(CLIInputError) -> Architecture in
+        let build = try KernelBuildInputs.load(config: kernelConfig, systemMap: systemMap, vmlinux: vmlinux)
+        let archFlag = try arch.map { (value) throws(CLIInputError) -> Architecture in
             guard let a = Architecture(rawValue: value) else {
                 throw CLIInputError(unknownValue("--arch", value, Architecture.allCases.map(\.rawValue)))
             }
             return a
         }
+        let archValue = archFlag ?? build.architecture
         let kernelValue = try kernel.map { (value) throws(CLIInputError) -> KernelVersion in
             do throws(KernelVersionError) { return try KernelVersion.parse(value) } catch {
                 throw CLIInputError("--kernel: \(error)")
@@ -63,6 +83,11 @@ struct MachineOptions: ParsableArguments {
         let dtbFirmware = try dtb.map { (path) throws(CLIInputError) -> DeviceTreeFirmware in
             do throws(InputError) { return try DeviceTreeBlob.load(path: path) } catch { throw CLIInputError(error.description) }
         }
+        let acpiFirmware = try acpiTables.map { (path) throws(CLIInputError) -> ACPIFirmware in
+            if dtb != nil { throw CLIInputError("--dtb and --acpi-tables both describe the firmware; give one of them") }
+            do throws(InputError) { return try ACPITablesFirmware.load(directory: path) } catch { throw CLIInputError(error.description) }
+        }
+        let firmwareFromFlags: Firmware? = dtbFirmware.map { .deviceTree($0) } ?? acpiFirmware.map { .acpi($0) }
         if let name = platform_ {
             let path = try PlatformResolver.resolve(name)
             do throws(InputError) {
@@ -74,18 +99,20 @@ struct MachineOptions: ParsableArguments {
                 platform.arch = archValue
             }
         } else {
-            guard let dtbFirmware else {
-                throw CLIInputError("no platform given: name a platform file or bundled platform (pcpu-boot list), or give --dtb and --arch")
+            guard let firmwareFromFlags else {
+                throw CLIInputError("no platform given: name a platform file or bundled platform (pcpu-boot list), or give --dtb or --acpi-tables, and --arch")
             }
-            guard let archValue else { throw CLIInputError("--dtb needs --arch (arm64, riscv64 or x86_64)") }
-            guard staticSize != nil else {
-                throw CLIInputError("--dtb needs --static-size: the kernel's __per_cpu_end - __per_cpu_start (e.g. 87272 for Debian's 6.1 arm64 kernel; see `nm vmlinux | grep __per_cpu_`)")
+            let flag = dtb != nil ? "--dtb" : "--acpi-tables"
+            guard let archValue else { throw CLIInputError("\(flag) needs --arch (arm64, riscv64 or x86_64)") }
+            guard staticSize != nil || build.section != nil else {
+                throw CLIInputError("\(flag) needs --static-size: the kernel's __per_cpu_end - __per_cpu_start (e.g. 87272 for Debian's 6.1 arm64 kernel; see `nm vmlinux | grep __per_cpu_`)")
             }
-            platform = Platform(name: URL(fileURLWithPath: dtb!).deletingPathExtension().lastPathComponent,
+            platform = Platform(name: URL(fileURLWithPath: dtb ?? acpiTables!).deletingPathExtension().lastPathComponent,
                                 arch: archValue, config: .defaults(for: archValue), staticSize: 0,
-                                firmware: .deviceTree(dtbFirmware))
+                                firmware: firmwareFromFlags)
         }
-        if let dtbFirmware { platform.firmware = .deviceTree(dtbFirmware) }
+        if let firmwareFromFlags { platform.firmware = firmwareFromFlags }
+        let notes = try build.apply(to: &platform, kernelGiven: kernelValue != nil)
         if let kernelValue { platform.kernel = kernelValue }
         if let staticSize {
             guard let value = PlatformLoader.parseNumber(staticSize), value > 0, value < 1 << 30 else {
@@ -113,7 +140,22 @@ struct MachineOptions: ParsableArguments {
             }
             memblockLog = Boot.MemblockLog(text: String(decoding: data, as: UTF8.self), fileName: logPath)
         }
-        return PreparedBoot(platform: platform, memblockLog: memblockLog)
+        // The CPU, not the tables, says whether a hypervisor is there: the log does.
+        if acpiFirmware != nil, let memblockLog, case .acpi(var acpi) = platform.firmware,
+           memblockLog.text.contains("Hypervisor detected: ") {
+            acpi.hypervisor = true
+            platform.firmware = .acpi(acpi)
+        }
+        // ACPI tables say nothing of RAM outside the SRAT: without a platform file, the log's first dump does.
+        if platform_ == nil, acpiFirmware != nil, platform.memblock.memory.isEmpty, let memblockLog {
+            do throws(BootError) {
+                if let early = try memblockLog.earlyMemblock(arch: platform.arch, kernel: platform.kernel,
+                                                             config: platform.config) { platform.memblock = early }
+            } catch {
+                throw CLIInputError(error.description)
+            }
+        }
+        return PreparedBoot(platform: platform, memblockLog: memblockLog, notes: notes)
     }
 
     private var platform_: String? { platform }
@@ -123,6 +165,11 @@ struct MachineOptions: ParsableArguments {
 struct PreparedBoot {
     var platform: Platform
     var memblockLog: Boot.MemblockLog?
+    /// What --config, --system-map or --vmlinux set, and what was defaulted (printed on stderr).
+    var notes: [String] = []
+
+    /// The notes as `pcpu-boot: note: …` lines.
+    var noteText: String { notes.map { "pcpu-boot: note: \($0)\n" }.joined() }
 }
 
 /// A bad flag or file, reported with status 2.

@@ -79,6 +79,13 @@ public struct DTMemoryNode: Equatable, Sendable, Codable {
 }
 
 /// An ACPI machine: MADT/SRAT processor entries, SRAT memory affinity, SLIT.
+///
+/// Written in a platform file, `processors` stands for both the SRAT's processor
+/// affinity entries and the MADT (in table order). Read from the binary tables
+/// (`ACPITablesFirmware`), the two are kept apart: `processors` holds the SRAT's
+/// processor and generic initiator entries in table order, `madt` the MADT's
+/// processor structures with their enabled and online-capable flags (a QEMU
+/// hot-pluggable CPU is enabled in the SRAT but not in the MADT).
 public struct ACPIFirmware: Equatable, Sendable, Codable {
     public var processors: [SRATProcessor]
     public var memory: [SRATMemory]
@@ -88,28 +95,91 @@ public struct ACPIFirmware: Equatable, Sendable, Codable {
     public var sratRevision: Int
     /// CPUs the firmware allows to be hot-added beyond those listed (x86 `possible_cpus`-like headroom).
     public var hotplugCPUs: Int
+    /// The MADT's processor structures in table order; nil = `processors` stand for them.
+    public var madt: [MADTProcessorEntry]?
+    /// Whether there is an SRAT at all; nil = there is one iff `memory` is not empty
+    /// (what QEMU builds: no SRAT without `-numa`).
+    public var hasSRAT: Bool?
+    /// `acpi_support_online_capable` (x86, v6.1): the FADT is revision 6.3 or newer, so a
+    /// disabled MADT entry counts only when online-capable. nil = no FADT known (false).
+    public var onlineCapableSupported: Bool?
+    /// x86: whether the kernel finds itself under a hypervisor (`Hypervisor detected: %s`,
+    /// e.g. KVM; not under QEMU's TCG), which v6.12's `acpi_is_processor_usable` consults
+    /// for disabled MADT entries. nil = native.
+    public var hypervisor: Bool?
+    /// Where the tables came from (a directory), for reports.
+    public var source: String?
 
     public init(processors: [SRATProcessor], memory: [SRATMemory], slit: [[UInt8]]? = nil,
-                sratRevision: Int = 3, hotplugCPUs: Int = 0) {
+                sratRevision: Int = 3, hotplugCPUs: Int = 0, madt: [MADTProcessorEntry]? = nil,
+                hasSRAT: Bool? = nil, onlineCapableSupported: Bool? = nil, hypervisor: Bool? = nil,
+                source: String? = nil) {
         self.processors = processors
         self.memory = memory
         self.slit = slit
         self.sratRevision = sratRevision
         self.hotplugCPUs = hotplugCPUs
+        self.madt = madt
+        self.hasSRAT = hasSRAT
+        self.onlineCapableSupported = onlineCapableSupported
+        self.hypervisor = hypervisor
+        self.source = source
     }
+
+    /// Whether the machine has an SRAT (`acpi_table_parse(ACPI_SIG_SRAT, …)` finds one).
+    public var sratPresent: Bool { hasSRAT ?? !memory.isEmpty }
+
+    /// The SRAT's CPU affinity entries (generic initiators left out).
+    public var cpuAffinity: [SRATProcessor] { processors.filter { $0.kind != .genericInitiator } }
 }
 
-/// A processor affinity entry (x2APIC / local APIC on x86, GICC on arm64, RINTC on riscv).
+/// A processor affinity entry (x2APIC / local APIC on x86, GICC on arm64, RINTC on riscv),
+/// or a generic initiator affinity entry.
 public struct SRATProcessor: Equatable, Sendable, Codable {
-    /// APIC id / MPIDR / hart id.
+    /// Which SRAT structure it is; nil = written in a platform file, where x86 takes ids
+    /// above 0xfe as x2APIC entries and the rest as local APIC ones.
+    public enum Kind: String, Equatable, Sendable, Codable {
+        case localAPIC, x2APIC, gicc, rintc, genericInitiator
+    }
+
+    /// APIC id / MPIDR / hart id (0 for GICC/RINTC entries read from an SRAT, which name
+    /// the CPU by `uid` only, and for generic initiators).
     public var hardwareID: UInt64
     public var proximityDomain: UInt32
     public var enabled: Bool
+    public var kind: Kind?
+    /// The ACPI processor UID of a GICC or RINTC entry, which the MADT maps to a CPU.
+    public var uid: UInt32?
 
-    public init(hardwareID: UInt64, proximityDomain: UInt32, enabled: Bool = true) {
+    public init(hardwareID: UInt64, proximityDomain: UInt32, enabled: Bool = true, kind: Kind? = nil,
+                uid: UInt32? = nil) {
         self.hardwareID = hardwareID
         self.proximityDomain = proximityDomain
         self.enabled = enabled
+        self.kind = kind
+        self.uid = uid
+    }
+}
+
+/// A processor structure of the MADT: local APIC, local x2APIC, GICC or RINTC.
+public struct MADTProcessorEntry: Equatable, Sendable, Codable {
+    public enum Kind: String, Equatable, Sendable, Codable { case localAPIC, x2APIC, gicc, rintc }
+    public var kind: Kind
+    /// APIC id, x2APIC id, MPIDR or hart id.
+    public var hardwareID: UInt64
+    /// The ACPI processor UID.
+    public var uid: UInt32
+    /// `ACPI_MADT_ENABLED`.
+    public var enabled: Bool
+    /// `ACPI_MADT_ONLINE_CAPABLE`.
+    public var onlineCapable: Bool
+
+    public init(kind: Kind, hardwareID: UInt64, uid: UInt32, enabled: Bool = true, onlineCapable: Bool = false) {
+        self.kind = kind
+        self.hardwareID = hardwareID
+        self.uid = uid
+        self.enabled = enabled
+        self.onlineCapable = onlineCapable
     }
 }
 

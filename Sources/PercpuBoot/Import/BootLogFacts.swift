@@ -1,195 +1,169 @@
-/// What a real boot log says about the machine and kernel that booted, each fact
-/// with the log line it was read from (1-based line number and text), so that an
-/// imported platform file can quote its evidence.
+import KernelSupport
+
+/// One value read from a boot log, with the line it came from (1-based, and the
+/// line's text without its timestamp), or nil when it is an assumption.
+public struct LogFact<Value: Sendable>: Sendable {
+    public var value: Value
+    public var line: Int?
+    public var text: String?
+    /// Why, when the value is assumed rather than read.
+    public var assumption: String?
+
+    static func read(_ value: Value, _ index: Int, _ lines: [String]) -> LogFact {
+        LogFact(value: value, line: index + 1, text: lines[index], assumption: nil)
+    }
+
+    static func assumed(_ value: Value, _ why: String) -> LogFact {
+        LogFact(value: value, line: nil, text: nil, assumption: why)
+    }
+}
+
+/// What a real boot log (serial console or dmesg) says about the machine and the
+/// kernel, each fact with its line: the facts `pcpu-boot import` writes into a platform file.
 ///
-/// The lines read are the kernel's own: `Linux version`, `Command line:` /
-/// `Kernel command line:`, `setup_percpu: NR_CPUS:` (x86), `rcu: RCU restricting CPUs
-/// from NR_CPUS=` (any arch, when nr_cpu_ids < NR_CPUS), the SRAT lines of
-/// drivers/acpi/numa/srat.c (`ACPI: SRAT: Node %u PXM %u [mem %#010Lx-%#010Lx]%s%s`),
-/// x86's `SRAT: PXM %u -> APIC 0x%02x -> Node %u` (arch/x86/mm/srat.c, KERN_INFO
-/// until 6.12 made it pr_debug), arm64's `ACPI: NUMA: SRAT: PXM %u -> MPIDR 0x%llx ->
-/// Node %d` (arch/arm64/kernel/acpi_numa.c), the `ACPI: SLIT` table header, x86's
-/// `smpboot: Allowing %d CPUs, %d hotplug CPUs` and `BIOS-e820:` map, x86's
-/// `last_pfn = %#lx max_arch_pfn = %#lx` (which tells 4- from 5-level paging), and the
-/// `percpu:` summary line's static size.
+/// Read: `Linux version`, the command line, NR_CPUS (x86 `setup_percpu:`, else the
+/// `rcu: RCU restricting CPUs from NR_CPUS=` line), the static size (`percpu:`), x86's
+/// paging (`max_arch_pfn`), the SRAT's revision (`ACPI: SRAT 0x… (vNN`), its processor
+/// lines (x86 6.1 `SRAT: PXM %u -> APIC 0x%02x -> Node %u`, arm64 `ACPI: NUMA: SRAT: PXM
+/// %d -> MPIDR 0x%llx -> Node %d`) and memory lines (`ACPI: SRAT: Node %u PXM %u [mem …]`
+/// with ` hotplug` / ` non-volatile`), whether there is a SLIT, the present and hotplug
+/// CPU counts (`smpboot: Allowing`, v6.9+ `CPU topo: Allowing`), and the RAM and early
+/// reservations of the first `MEMBLOCK configuration:` dump.
 public struct BootLogFacts: Sendable {
-    /// A value and the line it came from.
-    public struct Evidence<Value: Sendable>: Sendable {
-        public var value: Value
-        public var line: Int
-        public var text: String
-    }
+    public var lines: [String]
+    public var architecture: LogFact<Architecture>?
+    public var kernel: LogFact<KernelVersion>?
+    public var commandLine: LogFact<String>?
+    public var nrCPUs: LogFact<Int>?
+    public var staticSize: LogFact<UInt64>?
+    public var paging: LogFact<PagingMode>?
+    public var sratRevision: LogFact<Int>?
+    public var slitListed: LogFact<Bool>?
+    public var processors: [LogFact<SRATProcessor>] = []
+    public var memory: [LogFact<SRATMemory>] = []
+    /// (present, hotplug) CPUs.
+    public var cpuCounts: LogFact<(Int, Int)>?
+    /// x86 `Hypervisor detected: %s`.
+    public var hypervisor: LogFact<Bool>?
 
-    public struct Processor: Sendable, Equatable {
-        public var hardwareID: UInt64
-        public var pxm: UInt32
-    }
-
-    public struct MemoryAffinity: Sendable, Equatable {
-        public var base: UInt64
-        public var size: UInt64
-        public var pxm: UInt32
-        public var hotpluggable: Bool
-        public var nonVolatile: Bool
-    }
-
-    public var architecture: Architecture?
-    public var linuxVersion: Evidence<String>?
-    public var commandLine: Evidence<String>?
-    public var staticSize: Evidence<UInt64>?
-    public var nrCPUs: Evidence<Int>?
-    public var processors: [Evidence<Processor>] = []
-    public var memory: [Evidence<MemoryAffinity>] = []
-    public var slitTable: Evidence<Bool>?
-    /// The SRAT header's revision (`ACPI: SRAT 0x… 000130 (v01 BOCHS …`): ≤ 1 means 8-bit domains.
-    public var sratRevision: Evidence<Int>?
-    public var hotplugCPUs: Evidence<Int>?
-    public var allowedCPUs: Evidence<Int>?
-    public var e820Usable: [Evidence<PhysRange>] = []
-    public var maxArchPFN: Evidence<UInt64>?
-    /// x86's `.... node  #1, CPUs:   #3 #4 #5` lines after `x86: Booting SMP configuration:`
-    /// (arch/x86/kernel/smpboot.c announce_cpu): the node of each secondary CPU.
-    public var smpBootNodes: [Evidence<(node: Int, cpus: [Int])>] = []
-    /// `No NUMA configuration found` (x86 numa_init falling back to dummy_numa_init).
-    public var noNUMAConfiguration: Evidence<Bool>?
-    /// The log holds a `MEMBLOCK configuration:` dump (memblock=debug), so memblock can start from it.
-    public var hasMemblockDump = false
-
-    /// Reads `text`; line numbers count `\n` as an editor does (a serial capture's stray
-    /// carriage returns and escape sequences stay inside their line).
     public init(text: String) {
-        architecture = RealBootLog(text: text).architecture
-        var number = 0
-        // Split on the byte, not on Characters: "\r\n" is one Character, and a serial
-        // capture's escape sequences must not join lines.
-        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            number += 1
-            read(RealBootLog.stripTimestamp(String(decoding: raw, as: UTF8.self)), number: number)
+        lines = RealBootLog(text: text).lines
+        let log = RealBootLog(text: text)
+        func first(_ prefix: String) -> Int? { lines.firstIndex { $0.hasPrefix(prefix) } }
+        func after(_ line: String, _ marker: String) -> Substring? {
+            line.range(of: marker).map { line[$0.upperBound...] }
+        }
+        if let arch = log.architecture {
+            let markers = arch == .x86_64 ? ["BIOS-provided physical RAM map", "x86/"]
+                : arch == .arm64 ? ["Booting Linux on physical CPU", "Machine model:", "psci: ", "CPU features: detected"]
+                : ["riscv: ", "SBI specification"]
+            if let i = lines.firstIndex(where: { line in markers.contains { line.hasPrefix($0) } }) {
+                architecture = .read(arch, i, lines)
+            }
+        }
+        if let i = first("Linux version "), case .success(let version)? = log.kernelVersion { kernel = .read(version, i, lines) }
+        if let i = first("Kernel command line: ") {
+            commandLine = .read(String(lines[i].dropFirst("Kernel command line: ".count)), i, lines)
+        } else if let i = first("Command line: ") {
+            commandLine = .read(String(lines[i].dropFirst("Command line: ".count)), i, lines)
+        }
+        if let i = first("setup_percpu: NR_CPUS:"), let n = Int(lines[i].dropFirst("setup_percpu: NR_CPUS:".count).prefix { $0.isNumber }) {
+            nrCPUs = .read(n, i, lines)
+        } else if let i = lines.firstIndex(where: { $0.contains("RCU restricting CPUs from NR_CPUS=") }),
+                  let rest = after(lines[i], "NR_CPUS="), let n = Int(rest.prefix { $0.isNumber }) {
+            nrCPUs = .read(n, i, lines)
+        }
+        if let size = log.staticSize, let i = lines.firstIndex(where: { $0.hasPrefix("percpu: ") && $0.contains(" s\(size) ") }) {
+            staticSize = .read(size, i, lines)
+        }
+        if let i = lines.firstIndex(where: { $0.contains("max_arch_pfn = 0x") }), let rest = after(lines[i], "max_arch_pfn = 0x"),
+           let pfn = UInt64(rest.prefix { $0.isHexDigit }, radix: 16) {
+            // MAX_PHYSMEM_BITS 52 (5-level) or 46 (4-level), in 4 KiB frames.
+            paging = .read(pfn > 1 << 34 ? .level5 : .level4, i, lines)
+        }
+        if let i = first("ACPI: SRAT 0x"), let rest = after(lines[i], "(v"), let rev = Int(rest.prefix(2)) {
+            sratRevision = .read(rev, i, lines)
+        }
+        if let i = first("ACPI: SLIT 0x") { slitListed = .read(true, i, lines) }
+        if let i = first("Hypervisor detected: ") { hypervisor = .read(true, i, lines) }
+        readSRATLines()
+        readCPUCounts()
+        if processors.isEmpty { readBringUp() }
+    }
+
+    /// v6.12 prints the SRAT's processor lines only with dynamic debug; the CPUs' nodes
+    /// then show at bring-up (`announce_cpu`: `.... node  #1, CPUs:   #3 #4 #5`). Each CPU
+    /// is taken to have APIC id = CPU number and proximity domain = node (QEMU's numbering);
+    /// the boot CPU, never announced, is taken to be on the first node announced.
+    private mutating func readBringUp() {
+        var found: [(cpu: Int, node: Int, line: Int)] = []
+        for (i, line) in lines.enumerated() where line.hasPrefix(".... node ") {
+            guard let hash = line.firstIndex(of: "#"), let comma = line.firstIndex(of: ","),
+                  let node = Int(line[line.index(after: hash)..<comma]) else { continue }
+            for word in line[comma...].split(separator: " ") where word.hasPrefix("#") {
+                if let cpu = Int(word.dropFirst()) { found.append((cpu, node, i)) }
+            }
+        }
+        guard let first = found.first else { return }
+        let why = "from the bring-up lines: APIC id = CPU number, domain = node (QEMU); "
+        processors.append(.assumed(SRATProcessor(hardwareID: 0, proximityDomain: UInt32(first.node)),
+                                   why + "the boot CPU on the first node announced, \"\(lines[first.line])\""))
+        for entry in found.sorted(by: { $0.cpu < $1.cpu }) {
+            processors.append(.assumed(SRATProcessor(hardwareID: UInt64(entry.cpu), proximityDomain: UInt32(entry.node)),
+                                       why + "\"\(lines[entry.line])\" (line \(entry.line + 1))"))
         }
     }
 
-    private mutating func read(_ line: String, number: Int) {
-        func evidence<V>(_ value: V) -> Evidence<V> { Evidence(value: value, line: number, text: line) }
-        if linuxVersion == nil, line.hasPrefix("Linux version "),
-           let version = line.dropFirst("Linux version ".count).split(separator: " ").first {
-            linuxVersion = evidence(String(version))
-        } else if commandLine == nil, let rest = line.removingPrefix("Command line: ") ?? line.removingPrefix("Kernel command line: ") {
-            commandLine = evidence(rest.trimmingTrailingSpaces())
-        } else if let rest = line.removingPrefix("setup_percpu: NR_CPUS:"), let n = Int(rest.prefix { $0.isNumber }) {
-            nrCPUs = evidence(n)
-        } else if nrCPUs == nil, let range = line.range(of: "RCU restricting CPUs from NR_CPUS="),
-                  let n = Int(line[range.upperBound...].prefix { $0.isNumber }) {
-            nrCPUs = evidence(n)
-        } else if staticSize == nil, line.hasPrefix("percpu: ") || line.hasPrefix("PERCPU: "),
-                  line.contains(" pages/cpu"), let range = line.range(of: " s"),
-                  let size = UInt64(line[range.upperBound...].prefix { $0.isNumber }) {
-            staticSize = evidence(size)
-        } else if let processor = Self.processorAffinity(line) {
-            processors.append(evidence(processor))
-        } else if let memory = Self.memoryAffinity(line) {
-            self.memory.append(evidence(memory))
-        } else if line.hasPrefix("ACPI: SRAT 0x"), let range = line.range(of: " (v"),
-                  let revision = Int(line[range.upperBound...].prefix { $0.isNumber }) {
-            sratRevision = evidence(revision)
-        } else if line.hasPrefix("ACPI: SLIT 0x") {
-            slitTable = evidence(true)
-        } else if let rest = line.removingPrefix(".... node "), let parsed = Self.smpBootNode(rest) {
-            smpBootNodes.append(evidence(parsed))
-        } else if let rest = line.removingPrefix("CPU topo: Allowing "), let parsed = Self.topoAllowing(rest) {
-            allowedCPUs = evidence(parsed.0 + parsed.1)
-            hotplugCPUs = evidence(parsed.1)
-        } else if let rest = line.removingPrefix("smpboot: Allowing "), let parsed = Self.allowing(rest) {
-            allowedCPUs = evidence(parsed.0)
-            hotplugCPUs = evidence(parsed.1)
-        } else if let range = Self.e820Usable(line) {
-            e820Usable.append(evidence(range))
-        } else if let range = line.range(of: "max_arch_pfn = 0x"),
-                  let pfn = UInt64(line[range.upperBound...].prefix { $0.isHexDigit }, radix: 16) {
-            maxArchPFN = evidence(pfn)
-        } else if line == "No NUMA configuration found" || line == "NUMA: No NUMA configuration found" {
-            noNUMAConfiguration = evidence(true)
-        } else if line.hasPrefix("MEMBLOCK configuration:") {
-            hasMemblockDump = true
+    private mutating func readSRATLines() {
+        for (i, line) in lines.enumerated() {
+            var scanner = Substring(line)
+            if scanner.hasPrefix("ACPI: NUMA: ") { scanner = scanner.dropFirst("ACPI: NUMA: ".count) }
+            if scanner.hasPrefix("SRAT: PXM "), let cpu = Self.processorLine(scanner.dropFirst("SRAT: PXM ".count)) {
+                processors.append(.read(cpu, i, lines))
+            }
+            if line.hasPrefix("ACPI: SRAT: Node "), let mem = Self.memoryLine(Substring(line)) {
+                memory.append(.read(mem, i, lines))
+            }
         }
     }
 
-    /// `SRAT: PXM 1 -> APIC 0x03 -> Node 1` (x86) or `ACPI: NUMA: SRAT: PXM 0 -> MPIDR 0x1 -> Node -1` (arm64).
-    static func processorAffinity(_ line: String) -> Processor? {
-        let body: Substring
-        if let rest = line.removingPrefix("SRAT: PXM ") { body = rest } else if let rest = line.removingPrefix("ACPI: NUMA: SRAT: PXM ") {
-            body = rest
-        } else { return nil }
-        let parts = body.split(separator: " ")
-        // "<pxm> -> APIC|MPIDR 0x<id> -> Node <n>"
-        guard parts.count >= 4, let pxm = UInt32(parts[0]), parts[1] == "->", parts[2] == "APIC" || parts[2] == "MPIDR",
-              parts[3].hasPrefix("0x"), let id = UInt64(parts[3].dropFirst(2), radix: 16) else { return nil }
-        return Processor(hardwareID: id, pxm: pxm)
-    }
-
-    /// `ACPI: SRAT: Node 0 PXM 0 [mem 0x00100000-0x3fffffff]` with optional ` hotplug` / ` non-volatile`.
-    static func memoryAffinity(_ line: String) -> MemoryAffinity? {
-        guard let rest = line.removingPrefix("ACPI: SRAT: Node "),
-              let pxmRange = rest.range(of: " PXM "), let memRange = rest.range(of: " [mem "),
-              pxmRange.upperBound <= memRange.lowerBound,
-              let pxm = UInt32(rest[pxmRange.upperBound..<memRange.lowerBound]),
-              let (start, size, flags) = memRangeText(rest[memRange.upperBound...]) else { return nil }
-        return MemoryAffinity(base: start, size: size, pxm: pxm,
-                              hotpluggable: flags.contains("hotplug"), nonVolatile: flags.contains("non-volatile"))
-    }
-
-    /// `0xSTART-0xLAST]rest` (the kernel's `[mem %#010Lx-%#010Lx]`): start, size and what follows.
-    static func memRangeText(_ text: Substring) -> (UInt64, UInt64, Substring)? {
-        guard text.hasPrefix("0x"), let dash = text.firstIndex(of: "-") else { return nil }
-        let afterDash = text[text.index(after: dash)...]
-        guard afterDash.hasPrefix("0x"), let close = afterDash.firstIndex(of: "]"),
-              let start = UInt64(text[text.index(text.startIndex, offsetBy: 2)..<dash], radix: 16),
-              let last = UInt64(afterDash.dropFirst(2)[..<close], radix: 16),
-              last >= start, last < UInt64.max else { return nil }
-        return (start, last - start + 1, afterDash[afterDash.index(after: close)...])
-    }
-
-    /// ` #1, CPUs:   #3 #4 #5` (after `.... node `).
-    static func smpBootNode(_ rest: Substring) -> (node: Int, cpus: [Int])? {
+    /// `0 -> APIC 0x00 -> Node 0` / `0 -> MPIDR 0x1 -> Node -1`.
+    static func processorLine(_ rest: Substring) -> SRATProcessor? {
         let words = rest.split(separator: " ")
-        guard words.count >= 2, words[0].hasPrefix("#"), let node = Int(words[0].dropFirst().prefix { $0.isNumber }),
-              words[1] == "CPUs:" else { return nil }
-        let cpus = words.dropFirst(2).compactMap { $0.hasPrefix("#") ? Int($0.dropFirst()) : nil }
-        return (node, cpus)
+        guard words.count >= 7, let pxm = UInt32(words[0]), words[1] == "->", words[2] == "APIC" || words[2] == "MPIDR",
+              words[3].hasPrefix("0x"), let id = UInt64(words[3].dropFirst(2), radix: 16) else { return nil }
+        if words.count > 7 { return nil }        // "... skipped apicid that is too big"
+        return SRATProcessor(hardwareID: id, proximityDomain: pxm, kind: words[2] == "APIC" ? (id > 0xfe ? .x2APIC : .localAPIC) : .gicc)
     }
 
-    /// `6 present CPUs plus 0 hotplug CPUs` (6.9+ arch/x86/kernel/cpu/topology.c).
-    static func topoAllowing(_ rest: Substring) -> (Int, Int)? {
-        let words = rest.split(separator: " ")
-        guard words.count >= 6, let present = Int(words[0]), words[1] == "present", let hotplug = Int(words[4]) else { return nil }
-        return (present, hotplug)
+    /// `ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff] hotplug non-volatile`.
+    static func memoryLine(_ line: Substring) -> SRATMemory? {
+        guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]") else { return nil }
+        let words = line[..<open].split(separator: " ")
+        guard words.count >= 6, words[4] == "PXM", let pxm = UInt32(words[5]) else { return nil }
+        let range = line[line.index(after: open)..<close]
+        guard range.hasPrefix("mem 0x") else { return nil }
+        let bounds = range.dropFirst(4).split(separator: "-")
+        guard bounds.count == 2, let start = UInt64(bounds[0].dropFirst(2), radix: 16),
+              let last = UInt64(bounds[1].dropFirst(2), radix: 16), last >= start, last < UInt64.max else { return nil }
+        let flags = line[line.index(after: close)...]
+        return SRATMemory(base: start, length: last - start + 1, proximityDomain: pxm,
+                          hotpluggable: flags.contains("hotplug"), nonVolatile: flags.contains("non-volatile"))
     }
 
-    /// `6 CPUs, 0 hotplug CPUs`.
-    static func allowing(_ rest: Substring) -> (Int, Int)? {
-        let words = rest.split(separator: " ")
-        guard words.count >= 4, let cpus = Int(words[0]), let hotplug = Int(words[2]) else { return nil }
-        return (cpus, hotplug)
-    }
-
-    /// `BIOS-e820: [mem 0x0000000000100000-0x000000007ffdffff] usable`.
-    static func e820Usable(_ line: String) -> PhysRange? {
-        guard let rest = line.removingPrefix("BIOS-e820: [mem "), let (start, size, tail) = memRangeText(rest),
-              tail == " usable" else { return nil }
-        return PhysRange(base: start, size: size, name: "e820 usable")
-    }
-}
-
-extension String {
-    /// The rest of the line after `prefix`, or nil.
-    func removingPrefix(_ prefix: String) -> Substring? {
-        hasPrefix(prefix) ? self[index(startIndex, offsetBy: prefix.count)...] : nil
-    }
-}
-
-extension Substring {
-    func trimmingTrailingSpaces() -> String {
-        var s = self
-        while s.last == " " || s.last == "\t" { s = s.dropLast() }
-        return String(s)
+    private mutating func readCPUCounts() {
+        for (i, line) in lines.enumerated() {
+            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            // More CPUs than any NR_CPUS, or fewer hotplug than possible, is no kernel's line.
+            guard numbers.count == 2, numbers.allSatisfy({ $0 <= 65536 }) else { continue }
+            if line.hasPrefix("smpboot: Allowing "), line.hasSuffix(" hotplug CPUs"), numbers[1] <= numbers[0] {
+                cpuCounts = .read((numbers[0] - numbers[1], numbers[1]), i, lines)    // possible, of which hotplug
+                return
+            }
+            if line.hasPrefix("CPU topo: Allowing "), line.hasSuffix(" hotplug CPUs") {
+                cpuCounts = .read((numbers[0], numbers[1]), i, lines)                 // present plus hotplug
+                return
+            }
+        }
     }
 }

@@ -16,12 +16,19 @@ extension ArchNUMA {
         if usesNumaMemblks { return try acpiNumaInitNumaMemblks(acpi, memblock: &memblock, log: &log) }
         var domains = ProximityDomainMap(maxNumNodes: maxNumNodes)
         var badSRAT = false
-        for cpu in acpi.processors where cpu.enabled {
+        // One walk over the GICC (RINTC) and generic initiator entries in table order; an
+        // SRAT without memory affinity is no SRAT in a platform file (`sratPresent`).
+        for cpu in acpi.sratPresent ? acpi.processors : [] where cpu.enabled {
+            if cpu.kind == .genericInitiator {
+                genericInitiatorAffinity(cpu, domains: &domains, log: &log)
+                continue
+            }
+            if badSRAT || cpu.kind == .localAPIC || cpu.kind == .x2APIC { continue }
             let node = domains.map(Int(cpu.proximityDomain))
             if node == NUMA_NO_NODE {
                 log.print(.err, "ACPI: NUMA: ", "SRAT: Too many proximity domains \(cpu.proximityDomain)")
                 badSRAT = true
-                break
+                continue
             }
             parsed.insert(node)
         }
@@ -49,6 +56,7 @@ extension ArchNUMA {
         if badSRAT {
             // bad_srat(): the SRAT is disabled; acpi_numa_init still returns its count below.
             log.print(.err, Self.acpiPrefix, "SRAT: SRAT not used.")
+            sratDisabled = true
         }
         if let slit = acpi.slit, !badSRAT { try applySLIT(slit, pxmToNode: domains.nodes, memblock: &memblock, log: &log) }
         // acpi_numa_init: -ENOENT when no memory affinity entry was parsed. arch_acpi_numa_init
@@ -65,6 +73,18 @@ extension ArchNUMA {
         }
         acpiPXMToNode = domains.nodes
         return 0
+    }
+
+    /// `acpi_parse_gi_affinity` (drivers/acpi/numa/srat.c, v6.1 = v6.12): an enabled generic
+    /// initiator's domain becomes a parsed node; failure is reported, without `bad_srat()`.
+    mutating func genericInitiatorAffinity(_ entry: SRATProcessor, domains: inout ProximityDomainMap,
+                                           log: inout KernelLog) {
+        let node = domains.map(Int(entry.proximityDomain))
+        if node == NUMA_NO_NODE {
+            log.print(.err, Self.acpiPrefix, "SRAT: Too many proximity domains.")
+            return
+        }
+        parsed.insert(node)
     }
 
     /// `acpi_parse_slit` (v6.8 = v6.12): valid iff the diagonal is 10 and everything else

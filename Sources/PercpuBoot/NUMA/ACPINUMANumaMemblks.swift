@@ -20,7 +20,12 @@ extension ArchNUMA {
             sratDisabled = true
         }
         // acpi_numa_gicc_affinity_init / acpi_numa_rintc_affinity_init.
-        for cpu in acpi.processors where cpu.enabled && !sratDisabled {
+        for cpu in acpi.sratPresent ? acpi.processors : [] where cpu.enabled {
+            if cpu.kind == .genericInitiator {
+                genericInitiatorAffinity(cpu, domains: &domains, log: &log)
+                continue
+            }
+            if sratDisabled || cpu.kind == .localAPIC || cpu.kind == .x2APIC { continue }
             let node = domains.map(Int(cpu.proximityDomain))
             if node == NUMA_NO_NODE {
                 log.print(.err, "ACPI: NUMA: ", "SRAT: Too many proximity domains \(cpu.proximityDomain)")
@@ -31,7 +36,7 @@ extension ArchNUMA {
         }
         // acpi_parse_memory_affinity: numa_add_memblk records, node_set, the info line.
         var memoryParsed = 0
-        for mem in acpi.memory where mem.enabled && !sratDisabled {
+        for mem in acpi.sratPresent ? acpi.memory : [] where mem.enabled && !sratDisabled {
             let pxm = acpi.sratRevision <= 1 ? mem.proximityDomain & 0xff : mem.proximityDomain
             let node = domains.map(Int(pxm))
             let end = mem.base &+ mem.length
@@ -53,6 +58,7 @@ extension ArchNUMA {
             }
             memoryParsed += 1
         }
+        self.sratDisabled = sratDisabled
         if let slit = acpi.slit { try applySLIT(slit, pxmToNode: domains.nodes, memblock: &memblock, log: &log) }
         if memoryParsed == 0 {
             log.dynamicDebug(Self.prefix, "Failed to initialise from firmware")

@@ -24,6 +24,8 @@ struct ArchNUMA {
     var onlineNodes: Set<Int> = []
     /// ACPI proximity domain → node, when ACPI NUMA succeeded.
     var acpiPXMToNode: [UInt32: Int] = [:]
+    /// `srat_disabled()`: a bad SRAT entry was met (`bad_srat()`).
+    var sratDisabled = false
 
     static let prefix = "NUMA: "
     var maxNumNodes: Int { profile.config.maxNumNodes }

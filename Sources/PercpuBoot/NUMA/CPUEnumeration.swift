@@ -127,9 +127,12 @@ struct CPUEnumeration: Equatable, Sendable {
     /// ACPI CPUs (arm64 `acpi_parse_and_init_cpus` + `acpi_map_cpus_to_nodes`):
     /// MADT order with the boot CPU first; each CPU's node is its proximity
     /// domain's node, unmapped CPUs end on node 0.
+    /// With binary tables (`madt` set) on a non-arm64 machine, the MADT's enabled entries.
     static func acpi(_ acpi: ACPIFirmware, nrCPUs: Int, nrCPUIDsLimit: Int, numaOff: Bool,
                      pxmToNode: [UInt32: Int], maxNumNodes: Int) -> CPUEnumeration {
-        let enabled = acpi.processors.filter(\.enabled)
+        let enabled = acpi.madt.map { madt in
+            madt.filter(\.enabled).map { SRATProcessor(hardwareID: $0.hardwareID, proximityDomain: 0, uid: $0.uid) }
+        } ?? acpi.cpuAffinity.filter(\.enabled)
         var cpuToNode = [Int](repeating: NUMA_NO_NODE, count: nrCPUs)
         let limit = max(min(nrCPUIDsLimit, nrCPUs), 1)
         var possible: [Int] = []

@@ -38,7 +38,7 @@ enum NUMAInit {
         let possibleNodes = Set(numa.possibleNodes)
         let cpus = enumerateCPUs(platform, profile: profile, numaOff: numa.numaOff, numaEnabled: true,
                                  possibleNodes: possibleNodes, pxmToNode: numa.acpiPXMToNode,
-                                 nrCPUsLimit: nrCPUsLimit, log: &log)
+                                 sratDisabled: numa.sratDisabled, nrCPUsLimit: nrCPUsLimit, log: &log)
         let nodes = numa.possibleNodes
         return Topology(method: method, numaOff: numa.numaOff, possibleCPUs: cpus.possible, nrCPUIDs: cpus.nrCPUIDs,
                         cpuToNode: Array(cpus.cpuToNode.prefix(cpus.nrCPUIDs)), nodes: nodes,
@@ -47,8 +47,8 @@ enum NUMAInit {
     }
 
     static func enumerateCPUs(_ platform: Platform, profile: ArchProfile, numaOff: Bool, numaEnabled: Bool,
-                              possibleNodes: Set<Int>, pxmToNode: [UInt32: Int], nrCPUsLimit: Int,
-                              log: inout KernelLog) -> CPUEnumeration {
+                              possibleNodes: Set<Int>, pxmToNode: [UInt32: Int], sratDisabled: Bool = false,
+                              nrCPUsLimit: Int, log: inout KernelLog) -> CPUEnumeration {
         let config = profile.config
         switch platform.firmware {
         case .deviceTree(let dt):
@@ -56,6 +56,11 @@ enum NUMAInit {
                                              nrCPUIDsLimit: nrCPUsLimit,
                                              numaOff: numaOff, numaEnabled: numaEnabled, possibleNodes: possibleNodes,
                                              maxNumNodes: config.maxNumNodes, log: &log)
+        case .acpi(let acpi) where acpi.madt != nil && platform.arch == .arm64:
+            return CPUEnumeration.arm64ACPI(acpi, nrCPUs: config.nrCpus, nrCPUIDsLimit: nrCPUsLimit,
+                                            numaOff: numaOff || !numaEnabled, sratDisabled: sratDisabled,
+                                            pxmToNode: pxmToNode, maxNumNodes: config.maxNumNodes,
+                                            takesOnlineCapable: profile.kernel >= .v6_12, log: &log)
         case .acpi(let acpi):
             return CPUEnumeration.acpi(acpi, nrCPUs: config.nrCpus, nrCPUIDsLimit: nrCPUsLimit, numaOff: numaOff || !numaEnabled,
                                        pxmToNode: pxmToNode, maxNumNodes: config.maxNumNodes)

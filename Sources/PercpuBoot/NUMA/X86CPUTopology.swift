@@ -52,7 +52,8 @@ struct X86CPUTopology: Equatable, Sendable {
     static func enumerate(_ acpi: ACPIFirmware?, nrCPUIDs: Int, maxCPUs: Int, possibleCPUs: Int?,
                           log: inout KernelLog) -> X86CPUs {
         let limit = cmdlineLimit(nrCPUIDs: nrCPUIDs, maxCPUs: maxCPUs, possibleCPUs: possibleCPUs, log: &log)
-        let processors = acpi?.processors ?? []
+        let processors = acpi?.x86MADTEntries(ignoresLowX2APICBesideLAPIC: true,
+                                              disabledUsableWithoutOnlineCapable: acpi?.hypervisor ?? false) ?? []
         let boot = processors.first(where: \.enabled).map { UInt32(truncatingIfNeeded: $0.hardwareID) } ?? 0
         var topology = X86CPUTopology(bootAPIC: boot, nrCPUIDs: limit)
         if !processors.isEmpty { topology.registerAPIC(boot, present: true, log: &log) }

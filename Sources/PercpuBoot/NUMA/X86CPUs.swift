@@ -28,9 +28,10 @@ struct X86CPUs: Equatable, Sendable {
     static func enumerate(_ acpi: ACPIFirmware?, kernel: KernelVersion, nrCPUIDs: Int, maxCPUs: Int,
                           possibleCPUs: Int?, log: inout KernelLog) -> X86CPUs {
         var state = X86CPUs()
-        var walk = MADTWalk(nrCPUIDs: nrCPUIDs, bootAPIC: acpi?.processors.first(where: \.enabled)
+        let madt = acpi?.x86MADTEntries(ignoresLowX2APICBesideLAPIC: false) ?? []
+        var walk = MADTWalk(nrCPUIDs: nrCPUIDs, bootAPIC: madt.first(where: \.enabled)
             .map { UInt32(truncatingIfNeeded: $0.hardwareID) } ?? 0)
-        for entry in acpi?.processors ?? [] {
+        for entry in madt {
             walk.register(entry, state: &state, log: &log)
         }
         state.disabledCPUs += acpi?.hotplugCPUs ?? 0

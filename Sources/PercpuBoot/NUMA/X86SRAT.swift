@@ -29,8 +29,16 @@ extension X86NUMA {
                                log: inout KernelLog) throws(KernelPanic) -> Int {
         guard !acpiDisabled, let acpi else { return -Errno.EINVAL }
         var parsedMemblks = 0
-        if !acpi.memory.isEmpty {
-            for cpu in acpi.processors { processorAffinityInit(cpu, sratRevision: acpi.sratRevision, log: &log) }
+        if acpi.sratPresent {
+            // One walk over the processor and generic initiator entries in table order
+            // (acpi_table_parse_entries_array); GICC/RINTC entries have no x86 handler.
+            for entry in acpi.processors {
+                switch entry.kind {
+                case .genericInitiator: genericInitiatorAffinity(entry, log: &log)
+                case .gicc, .rintc: continue
+                case .localAPIC, .x2APIC, nil: processorAffinityInit(entry, sratRevision: acpi.sratRevision, log: &log)
+                }
+            }
             for mem in acpi.memory where try memoryAffinityInit(mem, sratRevision: acpi.sratRevision,
                                                                 memblock: &memblock, log: &log) {
                 parsedMemblks += 1
@@ -47,7 +55,7 @@ extension X86NUMA {
     /// LAPIC entries take only the low 8 bits of the domain before SRAT revision 2.
     mutating func processorAffinityInit(_ cpu: SRATProcessor, sratRevision: Int, log: inout KernelLog) {
         if sratDisabled || !cpu.enabled { return }
-        let x2apic = cpu.hardwareID > 0xfe
+        let x2apic = cpu.kind == .x2APIC || (cpu.kind == nil && cpu.hardwareID > 0xfe)
         var pxmBits = cpu.proximityDomain
         if !x2apic && sratRevision < 2 { pxmBits &= 0xff }
         let pxm = Int(Int32(bitPattern: pxmBits))           // `int pxm`
@@ -73,6 +81,19 @@ extension X86NUMA {
         memblks.nodesParsed.insert(node)
         let line = "SRAT: PXM \(pxmBits) -> APIC \(apicText) -> Node \(node)"
         if profile.kernel.has(.x86SratAffinityLinesDebug) { log.dynamicDebug("", line) } else { log.print(.info, "", line) }
+    }
+
+    /// `acpi_parse_gi_affinity` (drivers/acpi/numa/srat.c, v6.1 = v6.12 on x86 and arm64): an
+    /// enabled generic initiator's domain becomes a node and is parsed (N_GENERIC_INITIATOR);
+    /// failure is only reported — not gated by, nor causing, `bad_srat()`.
+    mutating func genericInitiatorAffinity(_ entry: SRATProcessor, log: inout KernelLog) {
+        guard entry.enabled else { return }
+        let node = acpiMapPXMToNode(Int(Int32(bitPattern: entry.proximityDomain)))
+        if node == NUMA_NO_NODE {
+            log.print(.err, Self.acpiPrefix, "SRAT: Too many proximity domains.")
+            return
+        }
+        memblks.nodesParsed.insert(node)
     }
 
     /// `acpi_numa_memory_affinity_init` (drivers/acpi/numa/srat.c, v6.1): a disabled entry

@@ -22,7 +22,7 @@ enum FirmwareSection {
             ? "a mapping with processors and memory" : "a mapping with dtb, or with cpus and memory"
         let value = try fields.required(name, expected: expected)
         return name == "acpi"
-            ? .acpi(try ACPISection.parse(value))
+            ? .acpi(try ACPISection.parse(value, context: context))
             : .deviceTree(try DeviceTreeSection.parse(value, context: context, dtbLoader: dtbLoader))
     }
 }
@@ -177,19 +177,60 @@ enum DeviceTreeSection {
 
 /// `firmware.acpi`: the SRAT's processor and memory affinity entries and the SLIT.
 enum ACPISection {
-    static let keys = ["srat-revision", "processors", "memory", "slit", "hotplug-cpus"]
-    static let processorKeys = ["id", "pxm", "enabled"]
+    static let keys = ["tables", "srat-revision", "processors", "memory", "slit", "hotplug-cpus", "madt",
+                       "online-capable", "hypervisor"]
+    static let processorKeys = ["id", "pxm", "enabled", "kind", "uid"]
+    static let madtKeys = ["id", "uid", "enabled", "online-capable", "kind"]
     static let memoryKeys = ["base", "size", "pxm", "hotplug", "non-volatile", "enabled"]
 
-    static func parse(_ field: Field) throws(InputError) -> ACPIFirmware {
+    static func parse(_ field: Field, context: LoadContext) throws(InputError) -> ACPIFirmware {
         let fields = try field.mapping(keys: keys)
+        if let tablesField = fields["tables"] {
+            // The binary tables describe everything but the hot-plug headroom.
+            for entry in fields.entries where !["tables", "hotplug-cpus", "hypervisor"].contains(entry.name) {
+                throw entry.key.error("'\(entry.name)' cannot be combined with 'tables', which read the machine's own SRAT, SLIT and MADT",
+                                      expected: "either tables or a written-out description")
+            }
+            var firmware = try ACPITablesFirmware.load(directory: try context.existingDirectory(
+                tablesField, what: "directory of ACPI tables (SRAT, SLIT, APIC or srat.dat, ...)"))
+            firmware.hotplugCPUs = try fields["hotplug-cpus"]?.int(in: 0...DeviceTreeSection.maximumCPUCount) ?? 0
+            firmware.hypervisor = try fields["hypervisor"]?.bool()
+            return firmware
+        }
         var processors: [SRATProcessor] = []
         for element in try fields["processors"]?.sequence(expected: "a list of processor mappings") ?? [] {
             let entry = try element.mapping(keys: processorKeys, expected: "a processor mapping with id, pxm, enabled")
+            let kind = try entry["kind"].map { (field) throws(InputError) -> SRATProcessor.Kind in
+                try enumValue(field, SRATProcessor.Kind.self, names: sratKinds)
+            }
+            // GICC/RINTC affinity names its CPU by uid, a generic initiator names none.
+            let needsID = kind != .gicc && kind != .rintc && kind != .genericInitiator
+            var id: UInt64 = 0
+            if let idField = entry["id"] {
+                id = try idField.number()
+            } else if needsID {
+                id = try entry.required("id", expected: "the APIC id, MPIDR or hart id").number()
+            }
             processors.append(SRATProcessor(
-                hardwareID: try entry.required("id", expected: "the APIC id, MPIDR or hart id").number(),
+                hardwareID: id,
                 proximityDomain: try entry.required("pxm", expected: "a proximity domain").u32(),
-                enabled: try entry["enabled"]?.bool() ?? true))
+                enabled: try entry["enabled"]?.bool() ?? true, kind: kind,
+                uid: try entry["uid"]?.u32("an ACPI processor UID")))
+        }
+        var madt: [MADTProcessorEntry]?
+        if let madtField = fields["madt"] {
+            var entries: [MADTProcessorEntry] = []
+            for element in try madtField.sequence(expected: "a list of MADT processor mappings") {
+                let entry = try element.mapping(keys: madtKeys, expected: "an MADT mapping with id, uid, enabled, online-capable, kind")
+                let id = try entry.required("id", expected: "the APIC id, MPIDR or hart id").number()
+                entries.append(MADTProcessorEntry(
+                    kind: try entry["kind"].map { (f) throws(InputError) in try enumValue(f, MADTProcessorEntry.Kind.self, names: madtKinds) }
+                        ?? (id > 0xfe ? .x2APIC : .localAPIC),
+                    hardwareID: id, uid: try entry["uid"]?.u32("an ACPI processor UID") ?? UInt32(truncatingIfNeeded: entries.count),
+                    enabled: try entry["enabled"]?.bool() ?? true,
+                    onlineCapable: try entry["online-capable"]?.bool() ?? false))
+            }
+            madt = entries
         }
         var memory: [SRATMemory] = []
         for element in try fields["memory"]?.sequence(expected: "a list of memory affinity mappings") ?? [] {
@@ -210,7 +251,23 @@ enum ACPISection {
             processors: processors, memory: memory,
             slit: try fields["slit"].map(slit),
             sratRevision: try fields["srat-revision"]?.int(in: 0...255) ?? 3,
-            hotplugCPUs: try fields["hotplug-cpus"]?.int(in: 0...DeviceTreeSection.maximumCPUCount) ?? 0)
+            hotplugCPUs: try fields["hotplug-cpus"]?.int(in: 0...DeviceTreeSection.maximumCPUCount) ?? 0,
+            madt: madt, onlineCapableSupported: try fields["online-capable"]?.bool(),
+            hypervisor: try fields["hypervisor"]?.bool())
+    }
+
+    static let sratKinds: [(String, SRATProcessor.Kind)] = [
+        ("local-apic", .localAPIC), ("x2apic", .x2APIC), ("gicc", .gicc), ("rintc", .rintc),
+        ("generic-initiator", .genericInitiator)]
+    static let madtKinds: [(String, MADTProcessorEntry.Kind)] = [
+        ("local-apic", .localAPIC), ("x2apic", .x2APIC), ("gicc", .gicc), ("rintc", .rintc)]
+
+    /// One of `names`, with a did-you-mean.
+    static func enumValue<T>(_ field: Field, _ type: T.Type, names: [(String, T)]) throws(InputError) -> T {
+        let text = try field.string()
+        if let hit = names.first(where: { $0.0 == text }) { return hit.1 }
+        throw field.error("unknown kind '\(text)'", expected: listing(names.map(\.0)),
+                          suggestion: didYouMean(text, among: names.map(\.0)))
     }
 
     /// A square matrix of bytes. Its values are not checked: the kernel's

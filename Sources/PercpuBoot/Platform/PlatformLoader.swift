@@ -230,4 +230,17 @@ struct LoadContext {
         }
         return resolved
     }
+
+    /// The directory in `field`, resolved against the platform file's folder.
+    func existingDirectory(_ field: Field, what: String) throws(InputError) -> String {
+        let written = try field.string()
+        guard !written.isEmpty else { throw field.error("empty path", expected: "the path of a \(what)") }
+        let resolved = PlatformLoader.resolve(written, against: baseDirectory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), isDirectory.boolValue else {
+            let shown = resolved == written ? "'\(written)'" : "'\(written)' (\(resolved))"
+            throw field.error("no such directory \(shown)", expected: "the path of a \(what), relative to the platform file")
+        }
+        return resolved
+    }
 }

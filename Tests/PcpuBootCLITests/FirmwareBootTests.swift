@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import PcpuBootCLI
+@testable import PercpuBoot
+import PcpuBootTestSupport
+
+/// Acceptance against Tests/Fixtures/firmware-boots: real boots of Debian's 6.1.0-56 under
+/// QEMU whose initramfs printed the machine's own ACPI tables. `check LOG --acpi-tables DIR`
+/// must find the per-CPU lines and the per-CPU memblock trace identical; the expected lines
+/// are always read from the case's console.log. Besides the two shared cases: CPUs the MADT
+/// lists disabled (`maxcpus=`, hot-pluggable, placed by numa_init_array), CPU-only
+/// (memory-less) nodes, q35 with 32 CPUs on 4 nodes, a machine without SRAT, and the hot-plug
+/// machine under Debian 13's 6.12, which drops the disabled MADT entries under TCG.
+@Suite struct FirmwareBootTests {
+    static let cases = ["x86-2node-embed", "arm64-acpi-2node", "x86-hotplug", "x86-memoryless", "x86-q35-32cpu", "x86-nonuma",
+                         "x86-hotplug-6.12"]
+    static let directory = Fixtures.testsDirectory.appendingPathComponent("Fixtures/firmware-boots")
+
+    static func path(_ name: String, _ file: String) -> String { directory.appendingPathComponent("\(name)/\(file)").path }
+
+    static func lines(_ text: String) -> [String] { text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+
+    @Test(arguments: cases)
+    func checkFromTheTablesFindsNoDifference(_ name: String) throws {
+        // Every case is Debian's 6.1.0-56 (the folder's README); a log that lost its 'Linux version'
+        // line (arm64-acpi-2node) needs it said, and for the others it agrees with the log.
+        let output = PcpuBootCLI.run(["check", Self.path(name, "console.log"), "--acpi-tables", Self.path(name, "acpi"),
+                                      "--kernel", name.hasSuffix("6.12") ? "6.12" : "6.1"])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        let real = RealBootLog(text: try String(contentsOfFile: Self.path(name, "console.log"), encoding: .utf8))
+        #expect(real.percpuLines.count >= 3)
+        #expect(real.percpuMemblockTrace.count > 4)
+        #expect(output.stdout.contains("per-CPU lines: \(real.percpuLines.count) real, \(real.percpuLines.count) emulated, identical"))
+        #expect(output.stdout.contains("memblock trace of the per-CPU setup: \(real.percpuMemblockTrace.count) real, "
+                                       + "\(real.percpuMemblockTrace.count) emulated, identical"))
+    }
+
+    /// The emulated boot from the tables prints the NUMA and CPU lines this kernel printed:
+    /// on x86 the SRAT lines and `smpboot: Allowing 6 CPUs, 0 hotplug CPUs`; on arm64 the
+    /// failed SRAT NUMA init (UEFI's flash at 0x4000000 is RAM on no node: `invalid memblk
+    /// node 16`), the faked node, and `acpi_map_cpus_to_nodes`' `-> Node -1` lines.
+    @Test(arguments: cases)
+    func numaAndCPULinesMatchTheLog(_ name: String) throws {
+        let real = RealBootLog(text: try String(contentsOfFile: Self.path(name, "console.log"), encoding: .utf8)).lines
+        let x86 = name.hasPrefix("x86")
+        let v612 = name.hasSuffix("6.12")
+        let output = PcpuBootCLI.run(["--acpi-tables", Self.path(name, "acpi"), "--arch", x86 ? "x86_64" : "arm64",
+                                      "--kernel", v612 ? "6.12" : "6.1",
+                                      "--static-size", v612 ? "233472" : x86 ? "217088" : "87272",
+                                      "--memblock-from", Self.path(name, "console.log"), "--format", "dmesg"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let prefixes = ["SRAT: PXM", "ACPI: SRAT: Node", "ACPI: NUMA: SRAT", "NUMA: Warning: invalid memblk",
+                        "NUMA: Faking", "smpboot: Allowing", "CPU topo: Allowing", "NUMA: Node 0 [mem", "Initializing node", "No NUMA configuration found"]
+        func pick(_ lines: [String]) -> [String] { lines.filter { line in prefixes.contains { line.hasPrefix($0) } } }
+        let expected = pick(real)
+        #expect(expected.count >= (name == "x86-nonuma" ? 2 : v612 ? 4 : x86 ? 9 : 10))
+        #expect(pick(Self.lines(output.stdout)) == expected)
+    }
+
+    /// kernel-boots/x86-2node-embed is the same QEMU machine (its log lists the SRAT, SLIT
+    /// and APIC at the same addresses with the same lengths): its check passes from these
+    /// tables instead of the hand-written platform file.
+    @Test func theKernelBootsX86CaseChecksFromTheRecordedTables() throws {
+        let log = Fixtures.kernelBoots.appendingPathComponent("x86-2node-embed/console.log").path
+        func tableLines(_ path: String) throws -> [String] {
+            RealBootLog(text: try String(contentsOfFile: path, encoding: .utf8)).lines
+                .filter { $0.hasPrefix("ACPI: SRAT 0x") || $0.hasPrefix("ACPI: SLIT 0x") || $0.hasPrefix("ACPI: APIC 0x") }
+        }
+        let lines = try tableLines(log)
+        #expect(lines.count == 3)
+        #expect(lines == (try tableLines(Self.path("x86-2node-embed", "console.log"))))
+        let output = PcpuBootCLI.run(["check", log, "--acpi-tables", Self.path("x86-2node-embed", "acpi")])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+    }
+
+    /// The reader gives the model the hand-written platform file describes (every value of
+    /// that file was read off the boot log): the same CPUs, enabled memory, SLIT and SRAT
+    /// revision. The tables add a disabled, empty memory affinity entry QEMU writes last.
+    @Test func theTablesGiveTheModelOfTheHandWrittenPlatform() throws {
+        let yaml = Fixtures.testsDirectory.appendingPathComponent("Fixtures/platforms/x86-2node-embed.yaml").path
+        let platform = try PlatformLoader.load(path: yaml, dtbLoader: DeviceTreeBlob.load(path:))
+        guard case .acpi(let written) = platform.firmware else { Issue.record("not ACPI"); return }
+        let read = try ACPITablesFirmware.load(directory: Self.path("x86-2node-embed", "acpi"))
+        #expect(read.processors.map(\.hardwareID) == written.processors.map(\.hardwareID))
+        #expect(read.processors.map(\.proximityDomain) == written.processors.map(\.proximityDomain))
+        #expect(read.processors.map(\.enabled) == written.processors.map(\.enabled))
+        #expect(read.memory.filter(\.enabled) == written.memory)
+        #expect(read.memory.count == 4 && !read.memory[3].enabled && read.memory[3].length == 0)
+        #expect(read.slit == written.slit)
+        #expect(read.sratRevision == written.sratRevision)
+        #expect(read.madt?.map(\.hardwareID) == [0, 1, 2, 3, 4, 5])
+        #expect(read.onlineCapableSupported == false)
+    }
+
+    /// A damaged table is exit status 2 with the file, the table and the offset.
+    @Test func corruptTableIsAnInputError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("acpi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var srat = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.path("x86-2node-embed", "acpi/SRAT"))))
+        srat = Array(srat.prefix(200))
+        try Data(srat).write(to: dir.appendingPathComponent("srat.dat"))
+        let output = PcpuBootCLI.run(["check", Self.path("x86-2node-embed", "console.log"), "--acpi-tables", dir.path])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("srat.dat: error: SRAT at offset 0x4: truncated: the length field says 304 bytes, the file holds 200"))
+    }
+
+    /// `firmware.acpi.tables` in a platform file reads the directory relative to the file.
+    @Test func platformFileKey() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plat-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(atPath: Self.path("x86-2node-embed", "acpi"), toPath: dir.appendingPathComponent("acpi").path)
+        let yaml = """
+            arch: x86_64
+            kernel: 6.1
+            static-size: 217088
+            firmware:
+              acpi:
+                tables: acpi
+            """
+        try yaml.write(to: dir.appendingPathComponent("m.yaml"), atomically: true, encoding: .utf8)
+        let platform = try PlatformLoader.load(path: dir.appendingPathComponent("m.yaml").path, dtbLoader: DeviceTreeBlob.load(path:))
+        guard case .acpi(let acpi) = platform.firmware else { Issue.record("not ACPI"); return }
+        #expect(acpi.madt?.count == 6)
+        #expect(acpi.memory.count == 4)
+        let bad = yaml + "\n    slit: [[10]]\n"
+        try bad.write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        #expect(throws: InputError.self) {
+            try PlatformLoader.load(path: dir.appendingPathComponent("bad.yaml").path, dtbLoader: DeviceTreeBlob.load(path:))
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+@testable import PcpuBootCLI
+@testable import PercpuBoot
+import PcpuBootTestSupport
+
+/// `pcpu-boot import LOG`, then `pcpu-boot FILE`: the imported platform boots to the real
+/// log's per-CPU lines, on every x86 and ACPI boot recorded (the expected lines are the log's).
+@Suite struct ImportTests {
+    static let logs = ["firmware-boots/x86-2node-embed", "firmware-boots/arm64-acpi-2node", "firmware-boots/x86-hotplug",
+                       "firmware-boots/x86-memoryless", "firmware-boots/x86-q35-32cpu", "firmware-boots/x86-nonuma",
+                       "firmware-boots/x86-hotplug-6.12",
+                       "kernel-boots/x86-2node-embed", "kernel-boots/x86-1cpu"]
+
+    static func log(_ name: String) -> String { Fixtures.testsDirectory.appendingPathComponent("Fixtures/\(name)/console.log").path }
+
+    @Test(arguments: logs)
+    func importedPlatformBootsToTheRealLines(_ name: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let imported = PcpuBootCLI.run(["import", Self.log(name), "-o", file])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let boot = PcpuBootCLI.run([file, "--format", "dmesg"])
+        #expect(boot.status == 0, "\(boot.stderr)")
+        let real = RealBootLog(text: try String(contentsOfFile: Self.log(name), encoding: .utf8))
+        #expect(real.percpuLines.count >= 3)
+        #expect(RealBootLog.percpuLines(boot.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+                == real.percpuLines)
+    }
+
+    /// Every `# line N: "…"` comment quotes line N of the log exactly.
+    @Test(arguments: logs)
+    func commentsQuoteTheirLines(_ name: String) throws {
+        let output = PcpuBootCLI.run(["import", Self.log(name)])
+        #expect(output.status == 0)
+        let lines = RealBootLog(text: try String(contentsOfFile: Self.log(name), encoding: .utf8)).lines
+        var quoted = 0
+        for line in output.stdout.split(separator: "\n") {
+            guard let range = line.range(of: "# line ") else { continue }
+            let rest = line[range.upperBound...]
+            let number = try #require(Int(rest.prefix { $0.isNumber }))
+            let text = rest.drop { $0 != "\"" }.dropFirst().dropLast()
+            #expect(lines[number - 1] == String(text), "line \(number)")
+            quoted += 1
+        }
+        #expect(quoted >= 6)
+    }
+
+    /// The hot-pluggable CPUs: 4 present processors and `hotplug-cpus: 4`, from
+    /// "smpboot: Allowing 8 CPUs, 4 hotplug CPUs" and the SRAT's PXM lines.
+    @Test func hotplugCPUs() throws {
+        let output = PcpuBootCLI.run(["import", Self.log("firmware-boots/x86-hotplug")])
+        #expect(output.stdout.contains("hotplug-cpus: 4    # line 166: \"smpboot: Allowing 8 CPUs, 4 hotplug CPUs\""))
+        #expect(output.stdout.contains("- { id: 0x3, pxm: 0 }    # line 91: \"SRAT: PXM 0 -> APIC 0x03 -> Node 0\""))
+        #expect(!output.stdout.contains("id: 0x4,"))
+    }
+
+    /// A device-tree boot's log does not describe the tree: exit 2, saying what is missing.
+    @Test func deviceTreeLogNeedsItsDTB() {
+        let output = PcpuBootCLI.run(["import", Fixtures.kernelBoots.appendingPathComponent("arm64-4node-embed/console.log").path])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("a device-tree boot"))
+        #expect(output.stderr.contains("--dtb"))
+    }
+}
+
+/// `pcpu-boot check LOG` with nothing else: the machine comes from the log itself
+/// (what `import` reads), whenever the log describes it.
+@Suite struct CheckFromTheLogAloneTests {
+    static let logs = ImportTests.logs + ["kernel-boots-6.12/x86-2node-embed"]
+
+    @Test(arguments: logs)
+    func identical(_ name: String) throws {
+        // firmware-boots/arm64-acpi-2node lost its 'Linux version' line: Debian 6.1.0-56 (its README).
+        let kernel = name.contains("arm64-acpi") ? ["--kernel", "6.1"] : []
+        let output = PcpuBootCLI.run(["check", ImportTests.log(name)] + kernel)
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stdout.components(separatedBy: "identical").count == 3)
+    }
+
+    /// The 6.12 log, whose SRAT processor lines are pr_debug: the CPUs' nodes from the
+    /// bring-up lines; and its /proc/config.gz-style configuration on top.
+    @Test func v612WithItsConfig() throws {
+        let dir = Fixtures.testsDirectory.appendingPathComponent("Fixtures/kernel-boots-6.12/x86-2node-embed").path
+        let output = PcpuBootCLI.run(["check", dir + "/console.log", "--config", dir + "/config.gz"])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stderr.contains("nr-cpus=8192 [CONFIG_NR_CPUS=8192"))
+        let imported = PcpuBootCLI.run(["import", dir + "/console.log"])
+        #expect(imported.stdout.contains("- { id: 0x3, pxm: 1 }    # assumed: from the bring-up lines"))
+    }
+
+    /// A device-tree log alone: exit 2, naming what to add.
+    @Test func deviceTreeLogSaysWhatIsMissing() {
+        let output = PcpuBootCLI.run(["check", Fixtures.kernelBoots.appendingPathComponent("arm64-1cpu/console.log").path])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("needs the machine's DTB"))
+        #expect(output.stderr.contains("--acpi-tables"))
+    }
+}
+
+/// Logs that lie: numbers no kernel prints are passed over, never a trap or a huge allocation.
+@Suite struct ImportRobustnessTests {
+    @Test func absurdNumbers() throws {
+        let text = """
+            [    0.000000] Linux version 6.1.0-56-amd64 (x) #1
+            [    0.000000] BIOS-provided physical RAM map:
+            [    0.000000] ACPI: SRAT 0x000000007FFE1CA8 000130 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+            [    0.000000] ACPI: SLIT 0x000000007FFE1DD8 000030 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+            [    0.000000] SRAT: PXM 4294967295 -> APIC 0xffffffffffff -> Node 0
+            [    0.000000] ACPI: SRAT: Node 0 PXM 4000000000 [mem 0x00000000-0xffffffffffffffff]
+            [    0.000000] ACPI: SRAT: Node 0 PXM 0 [mem 0x00100000-0x0000ffff]
+            [    0.000000] ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff]
+            [    0.000000] smpboot: Allowing 99999999999 CPUs, 5 hotplug CPUs
+            [    0.000000] smpboot: Allowing 3 CPUs, 5 hotplug CPUs
+            [    0.000000] percpu: Embedded 62 pages/cpu s217088 r8192 d28672 u524288
+            """
+        let facts = BootLogFacts(text: text)
+        #expect(facts.cpuCounts == nil)
+        #expect(facts.memory.count == 1)                    // not the full range, nor the reversed one
+        let yaml = try PlatformImport.render(facts, logName: "lies.log", early: nil)
+        #expect(!yaml.contains("slit:"))                    // domain 4294967295 is beyond MAX_PXM_DOMAINS
+        #expect(yaml.contains("processors:"))
+    }
+}
