@@ -20,6 +20,9 @@ public enum Boot {
     /// the kernel would do, panics included, is in the result.
     public static func run(_ platform: Platform, memblockLog: MemblockLog? = nil) throws(BootError) -> BootResult {
         let cmdline = KernelCommandLine(platform.cmdline)
+        if let reason = ArchProfile.unsupportedReason(arch: platform.arch, kernel: platform.kernel, config: platform.config) {
+            throw .emulation(reason)
+        }
         let profile = ArchProfile(arch: platform.arch, kernel: platform.kernel, config: platform.config, cmdline: cmdline)
         var log = KernelLog()
         for key in cmdline.malformed { log.print(.warning, "", "Malformed early option '\(key)'") }

@@ -91,7 +91,7 @@ struct ArchNUMA {
         if ret < 0 { return ret }
         ret = try initFunction(&self, &memblock, &log)
         if ret >= 0 && parsed.isEmpty {
-            log.print(.info, Self.prefix, "No NUMA configuration found")
+            log.print(.info, unprefixedInfoPrefix, "No NUMA configuration found")
             ret = -Errno.EINVAL
         }
         if ret >= 0 { ret = try numaRegisterNodes(memblock: &memblock, log: &log) }
@@ -170,6 +170,7 @@ struct ArchNUMA {
             return -Errno.ENOMEM
         }
         parsed.insert(nid)
+        printAddingMemblock(nid, start, end, log: &log)     // arm64 4.7–4.17
         return 0
     }
 
@@ -177,9 +178,10 @@ struct ArchNUMA {
     mutating func dummyNumaInit(memblock: inout Memblock, log: inout KernelLog) -> Int {
         let start = memblock.startOfDRAM
         let end = memblock.endOfDRAM &- 1
-        if numaOff { log.print(.info, Self.prefix, "NUMA disabled") }
+        if numaOff { log.print(.info, unprefixedInfoPrefix, "NUMA disabled") }
         log.print(.info, Self.prefix, "Faking a node at [mem \(Printk.pa(start))-\(Printk.pa(end))]")
-        let ret = numaAddMemblk(0, start, end &+ 1, memblock: &memblock, log: &log)
+        let ret = arm64VerboseNUMALines ? addDummyNodePerRegion(memblock: &memblock, log: &log)
+                                        : numaAddMemblk(0, start, end &+ 1, memblock: &memblock, log: &log)
         if ret != 0 {
             log.print(.err, Self.prefix, "NUMA init failed")
             return ret
@@ -216,6 +218,7 @@ struct ArchNUMA {
         if startPFN >= endPFN {
             log.print(.info, Self.prefix, "Initmem setup node \(nid) [<memory-less node>]")
         }
+        printInitmemSetupNode(nid, startPFN: startPFN, endPFN: endPFN, log: &log)     // arm64 4.7–4.17
         guard let phys = try memblock.physAllocTryNid(size: size, align: profile.smpCacheBytes, nid: nid, log: &log) else {
             throw KernelPanic("Cannot allocate \(size) bytes for node \(nid) data")
         }
