@@ -107,7 +107,8 @@ public enum Boot {
     /// page first chunk's own area.
     static func earlyVmallocAreas(_ profile: ArchProfile, outcome: PercpuOutcome) -> [(UInt64, UInt64)] {
         var areas: [(UInt64, UInt64)] = []
-        if profile.arch == .arm64 {
+        // The arm64 image sits at VMALLOC_START from 4.6 (`.arm64KernelImageInVmalloc`); before, in the linear map.
+        if profile.arch == .arm64 && profile.kernel.has(.arm64KernelImageInVmalloc) {
             let start = profile.layout.kernelImageStart
             areas.append((start, start &+ profile.kernelImageSize &+ profile.pageSize))
         }
