@@ -276,6 +276,12 @@ extension KernelChange {
             return .init(since: .init(4, 17), commit: nil, files: ["arch/x86/kernel/head64.c"],
                          summary: "one kernel runs 4- or 5-level paging as the CPU allows (no5lvl); before, a 5-level kernel needs LA57",
                          source: "\"x86/mm: Allow to boot without LA57 if CONFIG_X86_5LEVEL=y\" series, merged for 4.17 (commit not pinned)", arches: ["x86_64"])
+        case .x86SratMemoryLineACPIPrefix:
+            return .init(since: .init(4, 9), commit: "3770442e7938 (\"ACPI / NUMA: Move acpi_numa_memory_affinity_init() to drivers/acpi/numa.c\")",
+                         files: ["arch/x86/mm/srat.c", "drivers/acpi/numa.c"],
+                         summary: "\"SRAT: Node %u PXM %u [mem …]\" (and bad_srat's \"SRAT: SRAT not used.\") gain pr_fmt \"ACPI: \" when the function moves out of arch/x86",
+                         source: "real logs bound it: Ubuntu 4.4.0-101 prints \"SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff]\", a 2017-03 (4.11-rc) QEMU boot \"ACPI: SRAT: Node 0 PXM 0 …\"; the commit came with the arm64 ACPI NUMA series, whose release (taken as 4.9) is not verified",
+                         arches: ["x86_64"])
         }
     }
 }

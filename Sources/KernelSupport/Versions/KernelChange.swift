@@ -74,6 +74,7 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case x86PageOffsetLDTRemapMoved
     case x86FiveLevelPaging
     case x86FiveLevelBootSwitch
+    case x86SratMemoryLineACPIPrefix
 }
 
 /// What the table says of one change.

@@ -46,6 +46,48 @@ import PcpuBootTestSupport
         #expect(result.printkLines.contains("NODE_DATA(0) allocated [mem 0x775d5000-0x775fffff]"))
     }
 
+    /// Ubuntu 4.4.0-101-generic under KVM with an SRAT (real log, a Travis CI syslog): SRAT
+    /// memory lines still bare (arch/x86/mm/srat.c), the meminfo merge, and
+    /// `setup_percpu: NR_CPUS:512 nr_cpumask_bits:512 nr_cpu_ids:4 nr_node_ids:1`,
+    /// `PERCPU: Embedded 34 pages/cpu @ffff8803ffc00000 s98392 r8192 d32680 u524288`,
+    /// `pcpu-alloc: s98392 r8192 d32680 u524288 alloc=1*2097152`, `pcpu-alloc: [0] 0 1 2 3 `.
+    /// RAM as the log's "Early memory node ranges": [0x1000, 0x9f000), [0x100000, 0xbfff3000),
+    /// [0x100000000, 0x400000000). PFN_ALIGN(98392 + 8192 + 28672 = 135256) = 139264 = 34
+    /// pages, d = 139264 − 106584 = 32680; 4 CPUs → u524288. NODE_DATA and the alloc info
+    /// sit in the top 2 MiB block (whatever sizeof(pg_data_t) — 0x5000 on that build, the
+    /// log's `NODE_DATA(0) allocated [mem 0x3ffff9000-0x3ffffdfff]`), so the chunk is the
+    /// block below: 0x3ffc00000 → @ffff8803ffc00000.
+    @Test func ubuntu44WithSRAT() throws {
+        var platform = x86Platform(kernel: KernelVersion(4, 4), cpus: (0..<4).map { (apic: UInt64($0), pxm: UInt32(0)) },
+                                   srat: [(0, 0xa0000, 0), (0x10_0000, 0xbff0_0000, 0), (0x1_0000_0000, 0x3_0000_0000, 0)],
+                                   ram: [(0x1000, 0x9_e000), (0x10_0000, 0xbfef_3000), (0x1_0000_0000, 0x3_0000_0000)],
+                                   sratRevision: 1, configure: { $0.nrCpus = 512 })
+        platform.staticSize = 98392
+        let result = try Boot.run(platform)
+        let lines = result.printkLines
+        let first = try #require(lines.firstIndex(of: "SRAT: PXM 0 -> APIC 0x00 -> Node 0"))
+        #expect(Array(lines[first..<(first + 9)]) == [
+            "SRAT: PXM 0 -> APIC 0x00 -> Node 0",
+            "SRAT: PXM 0 -> APIC 0x01 -> Node 0",
+            "SRAT: PXM 0 -> APIC 0x02 -> Node 0",
+            "SRAT: PXM 0 -> APIC 0x03 -> Node 0",
+            "SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff]",
+            "SRAT: Node 0 PXM 0 [mem 0x00100000-0xbfffffff]",
+            "SRAT: Node 0 PXM 0 [mem 0x100000000-0x3ffffffff]",
+            "NUMA: Node 0 [mem 0x00000000-0x0009ffff] + [mem 0x00100000-0xbfffffff] -> [mem 0x00000000-0xbfffffff]",
+            "NUMA: Node 0 [mem 0x00000000-0xbfffffff] + [mem 0x100000000-0x3ffffffff] -> [mem 0x00000000-0x3ffffffff]",
+        ])
+        #expect(result.percpuLines == [
+            "setup_percpu: NR_CPUS:512 nr_cpumask_bits:512 nr_cpu_ids:4 nr_node_ids:1",
+            "PERCPU: Embedded 34 pages/cpu @ffff8803ffc00000 s98392 r8192 d32680 u524288",
+            "pcpu-alloc: s98392 r8192 d32680 u524288 alloc=1*2097152",
+            "pcpu-alloc: [0] 0 1 2 3 ",
+        ])
+        // From 4.9 the memory lines carry drivers/acpi/numa.c's pr_fmt.
+        platform.kernel = KernelVersion(4, 9)
+        #expect(try Boot.run(platform).printkLines.contains("ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff]"))
+    }
+
     /// Debian 3.16.0-4-amd64 (real log): `setup_percpu: NR_CPUS:512 nr_cpumask_bits:512
     /// nr_cpu_ids:2 nr_node_ids:1`, `PERCPU: Embedded 27 pages/cpu @ffff88011fc00000 s80960
     /// r8192 d21440 u1048576`, `alloc=1*2097152`, `[0] 0 1`.
