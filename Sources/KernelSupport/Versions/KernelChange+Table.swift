@@ -282,6 +282,11 @@ extension KernelChange {
                          summary: "\"SRAT: Node %u PXM %u [mem …]\" (and bad_srat's \"SRAT: SRAT not used.\") gain pr_fmt \"ACPI: \" when the function moves out of arch/x86",
                          source: "real logs bound it: Ubuntu 4.4.0-101 prints \"SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff]\", a 2017-03 (4.11-rc) QEMU boot \"ACPI: SRAT: Node 0 PXM 0 …\"; the commit came with the arm64 ACPI NUMA series, whose release (taken as 4.9) is not verified",
                          arches: ["x86_64"])
+        case .memblockPhysFreeRename:
+            return .init(since: .init(5, 16), commit: "3ecc68349bba (\"memblock: rename memblock_free to memblock_phys_free\")",
+                         files: ["mm/memblock.c", "mm/percpu.c"],
+                         summary: "the free trace reads \"memblock_phys_free: [%pa-%pa] %pS\" (was \"   memblock_free: [%pa-%pa] %pS\", three leading spaces)",
+                         source: "Mike Rapoport's series (with 4421cca0a3e4), 5.16 merge window; 5.x memblock_free's memblock_dbg quoted in patches; 6.1.192 mm/memblock.c")
         }
     }
 }

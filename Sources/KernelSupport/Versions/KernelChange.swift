@@ -75,6 +75,7 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case x86FiveLevelPaging
     case x86FiveLevelBootSwitch
     case x86SratMemoryLineACPIPrefix
+    case memblockPhysFreeRename
 }
 
 /// What the table says of one change.

@@ -122,6 +122,20 @@ import PcpuBootTestSupport
         #expect(layout(KernelVersion(5, 4), 48).pageOffset == 0xffff_0000_0000_0000)
     }
 
+    /// memblock=debug: before 5.16 (3ecc68349bba) the embed's unit-tail frees trace as
+    /// `   memblock_free: [%pa-%pa] %pS`. With s44544 on 4 CPUs, u = size_sum = 81920, so each of
+    /// the 4 units frees an empty tail: base + 81920, size 0 → `[a-(a−1)]`.
+    @Test func memblockFreeTraceName() throws {
+        func frees(_ kernel: KernelVersion) throws -> [String] {
+            try Boot.run(arm64(kernel, cpuNodes: [0, 0, 0, 0], memory: [(0x4000_0000, 1 << 30, 0)], staticSize: 44544,
+                               cmdline: "memblock=debug")).log.texts().filter { $0.contains("memblock_free: [") || $0.contains("memblock_phys_free: [") }
+        }
+        let old = try frees(KernelVersion(5, 15))
+        #expect(old.count >= 4 && old.allSatisfy { $0.hasPrefix("   memblock_free: [0x") })
+        let new = try frees(KernelVersion(5, 16))
+        #expect(new.count == old.count && new.allSatisfy { $0.hasPrefix("memblock_phys_free: [0x") })
+    }
+
     /// riscv64 did not exist before 4.15: a clear refusal (exit 2), never a guess.
     @Test func riscvBefore415Refused() {
         let platform = deviceTreePlatform(kernel: KernelVersion(4, 14), arch: .riscv64, cpuNodes: [0],
