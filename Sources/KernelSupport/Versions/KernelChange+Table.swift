@@ -287,6 +287,18 @@ extension KernelChange {
                          files: ["mm/memblock.c", "mm/percpu.c"],
                          summary: "the free trace reads \"memblock_phys_free: [%pa-%pa] %pS\" (was \"   memblock_free: [%pa-%pa] %pS\", three leading spaces)",
                          source: "Mike Rapoport's series (with 4421cca0a3e4), 5.16 merge window; 5.x memblock_free's memblock_dbg quoted in patches; 6.1.192 mm/memblock.c")
+        case .arm64ACPINUMA:
+            return .init(since: .init(4, 9), commit: "d8b47fca8c23 (\"arm64, ACPI, NUMA: NUMA support based on SRAT and SLIT\")",
+                         files: ["arch/arm64/kernel/acpi_numa.c", "arch/arm64/mm/numa.c"],
+                         summary: "arm64 NUMA from the SRAT/SLIT when ACPI is on (before: ACPI machines get the dummy node)",
+                         source: "the same series as 3770442e7938 (x86SratMemoryLineACPIPrefix), so the same release, taken as 4.9; the research believed 4.11 — not verified",
+                         arches: ["arm64"])
+        case .arm64VABits52:
+            return .init(since: .init(5, 4), commit: "b6d00d47e81a (\"arm64: mm: Introduce 52-bit Kernel VAs\")",
+                         files: ["arch/arm64/Kconfig", "arch/arm64/include/asm/memory.h"],
+                         summary: "CONFIG_ARM64_VA_BITS_52 (64K pages) for the kernel's own VA space, with the flipped layout",
+                         source: "Steve Capper's 52-bit kernel VA series, merged with the 5.4 flip (id recalled, not re-read)",
+                         arches: ["arm64"])
         }
     }
 }

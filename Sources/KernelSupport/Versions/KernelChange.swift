@@ -76,6 +76,8 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case x86FiveLevelBootSwitch
     case x86SratMemoryLineACPIPrefix
     case memblockPhysFreeRename
+    case arm64ACPINUMA
+    case arm64VABits52
 }
 
 /// What the table says of one change.

@@ -43,11 +43,14 @@ extension ArchProfile {
     }
 
     /// Why `arch` cannot run `kernel` as the platform describes it, if it cannot: riscv64
-    /// before 4.15 (`.riscvArch`); x86_64 5-level paging before 4.14 (`.x86FiveLevelPaging`).
+    /// before 4.15 (`.riscvArch`); arm64 VA_BITS 52 before 5.4 (`.arm64VABits52`); x86_64
+    /// 5-level paging before 4.14 (`.x86FiveLevelPaging`).
     public static func unsupportedReason(arch: Architecture, kernel: KernelVersion, config: KernelConfig) -> String? {
         switch arch {
         case .riscv64 where !kernel.has(.riscvArch):
             return "kernel \(kernel) has no riscv64 port (arch/riscv arrived in \(KernelChange.riscvArch.entry.since)); pick a kernel from \(KernelChange.riscvArch.entry.since) on"
+        case .arm64 where config.vaBits == 52 && !kernel.has(.arm64VABits52):
+            return "kernel \(kernel) has no 52-bit VA on arm64 (ARM64_VA_BITS_52 arrived in \(KernelChange.arm64VABits52.entry.since)); describe the machine with va-bits: 48"
         case .x86_64 where config.pagingMode == .level5 && !kernel.has(.x86FiveLevelPaging):
             return "kernel \(kernel) has no 5-level paging on x86_64 (CONFIG_X86_5LEVEL arrived in \(KernelChange.x86FiveLevelPaging.entry.since)); describe the machine with paging: level4"
         default:

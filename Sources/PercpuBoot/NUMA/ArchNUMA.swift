@@ -52,7 +52,11 @@ struct ArchNUMA {
                                memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Topology.Method {
         var method = Topology.Method.dummy
         if !numaOff {
-            if !acpiDisabled, case .acpi(let acpi) = firmware {
+            // arm64 before its ACPI NUMA (`.arm64ACPINUMA`): with ACPI on, no firmware NUMA at all.
+            // Its dummy_numa_init said so itself (4.7/4.8: without the prefix).
+            if !acpiDisabled, case .acpi = firmware, profile.arch == .arm64, !profile.kernel.has(.arm64ACPINUMA) {
+                log.print(.info, unprefixedInfoPrefix, "No NUMA configuration found")
+            } else if !acpiDisabled, case .acpi(let acpi) = firmware {
                 if try runNumaInit(memblock: &memblock, log: &log, { (s: inout ArchNUMA, m: inout Memblock, l: inout KernelLog) throws(KernelPanic) in
                     try s.acpiNumaInit(acpi, memblock: &m, log: &l)
                 }) == 0 { method = .acpi }

@@ -136,6 +136,32 @@ import PcpuBootTestSupport
         #expect(new.count == old.count && new.allSatisfy { $0.hasPrefix("memblock_phys_free: [0x") })
     }
 
+    /// arm64 ACPI NUMA (`arm64ACPINUMA`, taken as 4.9): a 2-domain SRAT is ignored by 4.8,
+    /// whose dummy_numa_init says `No NUMA configuration found` without a prefix and fakes
+    /// one node; 4.9 uses it.
+    @Test func arm64ACPINUMAFrom49() throws {
+        func run(_ kernel: KernelVersion) throws -> BootResult {
+            let cpus = [0, 0, 1, 1].enumerated().map { SRATProcessor(hardwareID: UInt64($0.offset), proximityDomain: UInt32($0.element)) }
+            let memory = [SRATMemory(base: 0x4000_0000, length: 1 << 30, proximityDomain: 0),
+                          SRATMemory(base: 0x8000_0000, length: 1 << 30, proximityDomain: 1)]
+            return try Boot.run(Platform(name: "acpi-old", arch: .arm64, kernel: kernel, config: .defaults(for: .arm64), staticSize: 44544,
+                                         firmware: .acpi(ACPIFirmware(processors: cpus, memory: memory, slit: [[10, 22], [22, 10]]))))
+        }
+        let old = try run(KernelVersion(4, 8))
+        #expect(old.topology?.method == .dummy)
+        #expect(Array(old.kernelLines.prefix(2)) == ["No NUMA configuration found",
+                                                     "NUMA: Faking a node at [mem 0x0000000040000000-0x00000000bfffffff]"])
+        #expect(try run(KernelVersion(4, 9)).topology?.method == .acpi)
+    }
+
+    /// VA_BITS 52 arrived with the 5.4 flip: refused before, with a reason.
+    @Test func arm64VABits52Before54Refused() {
+        let platform = deviceTreePlatform(kernel: KernelVersion(5, 3), cpuNodes: [0], memory: [(0x4000_0000, 1 << 30, 0)],
+                                          configure: { $0.vaBits = 52; $0.pageSize = 65536 })
+        #expect(throws: BootError.self) { try Boot.run(platform) }
+        #expect(ArchProfile.unsupportedReason(arch: .arm64, kernel: KernelVersion(5, 4), config: platform.config) == nil)
+    }
+
     /// riscv64 did not exist before 4.15: a clear refusal (exit 2), never a guess.
     @Test func riscvBefore415Refused() {
         let platform = deviceTreePlatform(kernel: KernelVersion(4, 14), arch: .riscv64, cpuNodes: [0],
