@@ -299,6 +299,12 @@ extension KernelChange {
                          summary: "CONFIG_ARM64_VA_BITS_52 (64K pages) for the kernel's own VA space, with the flipped layout",
                          source: "Steve Capper's 52-bit kernel VA series, merged with the 5.4 flip (id recalled, not re-read)",
                          arches: ["arm64"])
+        case .arm64DummyNodeSpansDRAM:
+            return .init(since: .init(4, 20), commit: "77cfe950901e (\"arm64/numa: Report correct memblock range for the dummy node\")",
+                         files: ["arch/arm64/mm/numa.c"],
+                         summary: "\"Faking a node at [mem …]\" starts at memblock_start_of_DRAM() (was 0: [0LLU, PFN_PHYS(max_pfn) - 1])",
+                         source: "the 4.14/4.19 stable backports (Nov 2019) quote the diff; Fedora 4.18.16 on QEMU virt prints [mem 0x0000000000000000-0x0000000047ffffff]; first release taken as 4.20, not verified (late 4.14.y/4.19.y have it)",
+                         arches: ["arm64"])
         }
     }
 }

@@ -78,6 +78,7 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case memblockPhysFreeRename
     case arm64ACPINUMA
     case arm64VABits52
+    case arm64DummyNodeSpansDRAM
 }
 
 /// What the table says of one change.

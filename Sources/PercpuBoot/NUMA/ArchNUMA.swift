@@ -180,8 +180,10 @@ struct ArchNUMA {
 
     /// `dummy_numa_init` (v6.8/v6.12): one node 0 spanning memblock's DRAM.
     mutating func dummyNumaInit(memblock: inout Memblock, log: inout KernelLog) -> Int {
-        let start = memblock.startOfDRAM
-        let end = memblock.endOfDRAM &- 1
+        // arm64 before 77cfe950901e printed [0, PFN_PHYS(max_pfn) - 1] (`.arm64DummyNodeSpansDRAM`).
+        let oldRange = profile.arch == .arm64 && !profile.kernel.has(.arm64DummyNodeSpansDRAM)
+        let start = oldRange ? 0 : memblock.startOfDRAM
+        let end = (oldRange ? memblock.endOfDRAM.roundedDown(to: profile.pageSize) : memblock.endOfDRAM) &- 1
         if numaOff { log.print(.info, unprefixedInfoPrefix, "NUMA disabled") }
         log.print(.info, Self.prefix, "Faking a node at [mem \(Printk.pa(start))-\(Printk.pa(end))]")
         let ret = arm64VerboseNUMALines ? addDummyNodePerRegion(memblock: &memblock, log: &log)

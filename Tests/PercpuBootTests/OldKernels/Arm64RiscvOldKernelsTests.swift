@@ -46,13 +46,15 @@ import PcpuBootTestSupport
     /// node at [mem …]`, `NUMA: Adding memblock [… - …] on node 0` per region, `NUMA: Initmem
     /// setup node 0 [mem …]`, `NUMA: NODE_DATA [mem …]`). The distance table (16 × 16 B, a
     /// page at 0x7ffff000) comes first, so NODE_DATA (0x2c80) = 0x7ffff000 − 0x2c80 = 0x7fffc380.
+    /// Before 4.20 the faked node is printed from 0 (`[0LLU, PFN_PHYS(max_pfn) - 1]`), as that
+    /// log shows for DRAM starting at 0x80000000.
     @Test func arm64Kernel49() throws {
         let result = try Boot.run(arm64(KernelVersion(4, 9), cpuNodes: [-1, -1, -1, -1],
                                         memory: [(0x4000_0000, 0x1000_0000, -1), (0x6000_0000, 0x2000_0000, -1)],
                                         staticSize: 44544))
         #expect(result.kernelLines.filter { $0.hasPrefix("NUMA:") } == [
             "NUMA: No NUMA configuration found",
-            "NUMA: Faking a node at [mem 0x0000000040000000-0x000000007fffffff]",
+            "NUMA: Faking a node at [mem 0x0000000000000000-0x000000007fffffff]",
             "NUMA: Adding memblock [0x40000000 - 0x4fffffff] on node 0",
             "NUMA: Adding memblock [0x60000000 - 0x7fffffff] on node 0",
             "NUMA: Initmem setup node 0 [mem 0x40000000-0x7fffffff]",
@@ -66,18 +68,31 @@ import PcpuBootTestSupport
         ])
     }
 
-    /// 4.7–4.8: `No NUMA configuration found` without the prefix (real 4.8-era log); 4.18+:
-    /// no `Adding memblock` / arch `Initmem setup node` lines (Fedora 4.18.16: `NUMA: No NUMA
-    /// configuration found`, `NUMA: Faking a node at …`, `NUMA: NODE_DATA [mem …]`).
+    /// 4.7–4.8: `No NUMA configuration found` without the prefix (real 4.8-era log). 4.18+:
+    /// no `Adding memblock` / arch `Initmem setup node` lines — Fedora 4.18.16 on QEMU virt
+    /// (128 MiB at 0x40000000; real log): `NUMA: No NUMA configuration found`, `NUMA: Faking a
+    /// node at [mem 0x0000000000000000-0x0000000047ffffff]` (from 0 until 77cfe950901e),
+    /// `NUMA: NODE_DATA [mem 0x47f9c780-0x47fa9fff]` (that build's pg_data_t is 0xd880; here
+    /// 0x2c80 under the distance-table page: 0x47fff000 − 0x2c80 = 0x47ffc380),
+    /// `percpu: Embedded 23 pages/cpu @(____ptrval____) s53528 r8192 d32488 u94208`
+    /// (PFN_ALIGN(53528 + 8192 + 28672 = 90392) = 94208 = 23 pages, d = 94208 − 61720 = 32488).
+    /// From 4.20 the fake node starts at the DRAM start.
     @Test func arm64NUMALineEras() throws {
-        let memory: [(UInt64, UInt64, Int)] = [(0x4000_0000, 1 << 30, -1)]
-        let v48 = try Boot.run(arm64(KernelVersion(4, 8), cpuNodes: [-1, -1], memory: memory, staticSize: 44544)).kernelLines
+        let v48 = try Boot.run(arm64(KernelVersion(4, 8), cpuNodes: [-1, -1], memory: [(0x4000_0000, 1 << 30, -1)],
+                                     staticSize: 44544)).kernelLines
         #expect(v48.contains("No NUMA configuration found"))
         #expect(v48.contains("NUMA: Adding memblock [0x40000000 - 0x7fffffff] on node 0"))
-        let v418 = try Boot.run(arm64(KernelVersion(4, 18), cpuNodes: [-1, -1], memory: memory, staticSize: 44544)).kernelLines
-        #expect(v418.filter { $0.hasPrefix("NUMA:") }.map { $0.prefix(24) } == [
-            "NUMA: No NUMA configurat", "NUMA: Faking a node at [", "NUMA: NODE_DATA [mem 0x7",
+        let fedora = try Boot.run(arm64(KernelVersion(4, 18), cpuNodes: [-1], memory: [(0x4000_0000, 128 << 20, -1)],
+                                        staticSize: 53528))
+        #expect(fedora.kernelLines.filter { $0.hasPrefix("NUMA:") } == [
+            "NUMA: No NUMA configuration found",
+            "NUMA: Faking a node at [mem 0x0000000000000000-0x0000000047ffffff]",
+            "NUMA: NODE_DATA [mem 0x47ffc380-0x47ffefff]",
         ])
+        #expect(fedora.percpuLines.first == "percpu: Embedded 23 pages/cpu @(____ptrval____) s53528 r8192 d32488 u94208")
+        let v420 = try Boot.run(arm64(KernelVersion(4, 20), cpuNodes: [-1], memory: [(0x4000_0000, 128 << 20, -1)],
+                                      staticSize: 53528)).kernelLines
+        #expect(v420.contains("NUMA: Faking a node at [mem 0x0000000040000000-0x0000000047ffffff]"))
     }
 
     /// A 2-node machine whose areas are too far apart for the vmalloc space (VA_BITS 39:
@@ -150,7 +165,7 @@ import PcpuBootTestSupport
         let old = try run(KernelVersion(4, 8))
         #expect(old.topology?.method == .dummy)
         #expect(Array(old.kernelLines.prefix(2)) == ["No NUMA configuration found",
-                                                     "NUMA: Faking a node at [mem 0x0000000040000000-0x00000000bfffffff]"])
+                                                     "NUMA: Faking a node at [mem 0x0000000000000000-0x00000000bfffffff]"])
         #expect(try run(KernelVersion(4, 9)).topology?.method == .acpi)
     }
 
