@@ -134,6 +134,28 @@ import PcpuBootTestSupport
         #expect(lines.last == "pcpu-alloc: \(map)")
     }
 
+    /// MAXSMP kernels (NR_CPUS 8192 → CPUMASK_OFFSTACK: nr_cpumask_bits = nr_cpu_ids), hashed
+    /// %p (4.15–5.0). Fedora 4.18.0-rc8 (real log, 16 CPUs): PFN_ALIGN(1986560 + 8192 + 28672 =
+    /// 2023424) = 2023424 = 494 pages, d28672; alloc = 2 MiB holds one unit (upa 1) → u2097152;
+    /// two-digit CPU numbers: width = 1·(2 + 1) + 1 + 3 = 7, apl = rounddown_pow_of_two(60 / 7)
+    /// = 8 units a line. 4.19.32 (real log, 4 CPUs): PFN_ALIGN(138328 + 8192 + 28672 = 175192)
+    /// = 176128 = 43 pages, d29608; upa 8 wastes 4 > 1, upa 4 → u524288.
+    @Test func maxsmpHashedPointerEra() throws {
+        let fedora = try Boot.run(oneNode(KernelVersion(4, 18), cpus: 16, nrCPUs: 8192, staticSize: 1986560, ramEnd: 0x8000_0000))
+        #expect(fedora.percpuLines == [
+            "setup_percpu: NR_CPUS:8192 nr_cpumask_bits:16 nr_cpu_ids:16 nr_node_ids:1",
+            "percpu: Embedded 494 pages/cpu @(____ptrval____) s1986560 r8192 d28672 u2097152",
+            "pcpu-alloc: s1986560 r8192 d28672 u2097152 alloc=1*2097152",
+            "pcpu-alloc: [0] 00 [0] 01 [0] 02 [0] 03 [0] 04 [0] 05 [0] 06 [0] 07 ",
+            "pcpu-alloc: [0] 08 [0] 09 [0] 10 [0] 11 [0] 12 [0] 13 [0] 14 [0] 15 ",
+        ])
+        let lts = try Boot.run(oneNode(KernelVersion(4, 19), cpus: 4, nrCPUs: 8192, staticSize: 138328, ramEnd: 0x8000_0000))
+        #expect(Array(lts.percpuLines.prefix(2)) == [
+            "setup_percpu: NR_CPUS:8192 nr_cpumask_bits:4 nr_cpu_ids:4 nr_node_ids:1",
+            "percpu: Embedded 43 pages/cpu @(____ptrval____) s138328 r8192 d29608 u524288",
+        ])
+    }
+
     /// A CPU-only SRAT domain (PXM 2: CPUs 4 and 5, no memory) next to two memory nodes, the
     /// SLIT making node 1 the nearest (15 < 31). x86 pcpu_cpu_distance only asks whether the
     /// early nodes are equal; s217088: size_sum 253952, 2 MiB atoms, max upa 8.
