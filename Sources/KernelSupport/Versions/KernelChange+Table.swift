@@ -305,6 +305,11 @@ extension KernelChange {
                          summary: "\"Faking a node at [mem …]\" starts at memblock_start_of_DRAM() (was 0: [0LLU, PFN_PHYS(max_pfn) - 1])",
                          source: "the 4.14/4.19 stable backports (Nov 2019) quote the diff; Fedora 4.18.16 on QEMU virt prints [mem 0x0000000000000000-0x0000000047ffffff]; first release taken as 4.20, not verified (late 4.14.y/4.19.y have it)",
                          arches: ["arm64"])
+        case .riscvNommu:
+            return .init(since: .init(5, 5), commit: nil, files: ["arch/riscv/Kconfig"],
+                         summary: "riscv64 can be built without an MMU (M-mode, percpu-km)",
+                         source: "Christoph Hellwig's riscv nommu series, merged for 5.5 (recalled; the K210 boards followed in 5.8)",
+                         arches: ["riscv64"])
         }
     }
 }

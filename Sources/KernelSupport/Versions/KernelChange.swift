@@ -79,6 +79,7 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case arm64ACPINUMA
     case arm64VABits52
     case arm64DummyNodeSpansDRAM
+    case riscvNommu
 }
 
 /// What the table says of one change.

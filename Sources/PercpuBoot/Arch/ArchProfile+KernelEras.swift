@@ -43,12 +43,17 @@ extension ArchProfile {
     }
 
     /// Why `arch` cannot run `kernel` as the platform describes it, if it cannot: riscv64
-    /// before 4.15 (`.riscvArch`); arm64 VA_BITS 52 before 5.4 (`.arm64VABits52`); x86_64
+    /// before 4.15 (`.riscvArch`), nommu before 5.5 (`.riscvNommu`) and SMP nommu before 5.16
+    /// (`.needPerCpuKMForNommu`); arm64 VA_BITS 52 before 5.4 (`.arm64VABits52`); x86_64
     /// 5-level paging before 4.14 (`.x86FiveLevelPaging`).
     public static func unsupportedReason(arch: Architecture, kernel: KernelVersion, config: KernelConfig) -> String? {
         switch arch {
         case .riscv64 where !kernel.has(.riscvArch):
             return "kernel \(kernel) has no riscv64 port (arch/riscv arrived in \(KernelChange.riscvArch.entry.since)); pick a kernel from \(KernelChange.riscvArch.entry.since) on"
+        case .riscv64 where !config.mmu && !kernel.has(.riscvNommu):
+            return "kernel \(kernel) cannot build riscv64 without an MMU (nommu support arrived in \(KernelChange.riscvNommu.entry.since))"
+        case .riscv64 where !config.mmu && config.smp && !kernel.has(.needPerCpuKMForNommu):
+            return "an SMP nommu kernel before \(KernelChange.needPerCpuKMForNommu.entry.since) did not select percpu-km (3583521aabac); its per-CPU setup is not emulated"
         case .arm64 where config.vaBits == 52 && !kernel.has(.arm64VABits52):
             return "kernel \(kernel) has no 52-bit VA on arm64 (ARM64_VA_BITS_52 arrived in \(KernelChange.arm64VABits52.entry.since)); describe the machine with va-bits: 48"
         case .x86_64 where config.pagingMode == .level5 && !kernel.has(.x86FiveLevelPaging):

@@ -185,6 +185,17 @@ import PcpuBootTestSupport
         #expect(ArchProfile.unsupportedReason(arch: .riscv64, kernel: KernelVersion(4, 15), config: platform.config) == nil)
     }
 
+    /// riscv64 nommu: none before 5.5; SMP nommu (K210) only with percpu-km, from 5.16.
+    @Test func riscvNommuEras() {
+        var config = KernelConfig.defaults(for: .riscv64)
+        config.mmu = false
+        #expect(ArchProfile.unsupportedReason(arch: .riscv64, kernel: KernelVersion(5, 4), config: config) != nil)
+        #expect(ArchProfile.unsupportedReason(arch: .riscv64, kernel: KernelVersion(5, 15), config: config) != nil)
+        #expect(ArchProfile.unsupportedReason(arch: .riscv64, kernel: KernelVersion(5, 16), config: config) == nil)
+        config.smp = false
+        #expect(ArchProfile.unsupportedReason(arch: .riscv64, kernel: KernelVersion(5, 5), config: config) == nil)
+    }
+
     /// riscv64 before 5.12 has no NUMA: two DT nodes still make one group (generic
     /// setup_per_cpu_areas); from 5.12 two groups.
     @Test func riscvNUMAFrom512() throws {
