@@ -115,6 +115,37 @@ import PcpuBootTestSupport
         #expect(!lines.contains { $0.hasPrefix("NODE_DATA(") })
     }
 
+    /// A 3.17-era Hyper-V guest with 2 nodes (real log quoted in Luiz Capitulino's 2014-09-15
+    /// patch, before it): SRAT lines bare, `NUMA: Node 1 [mem 0x80200000-0xf7ffffff] + [mem
+    /// 0x100000000-0x1081fffff] -> [mem 0x80200000-0x1081fffff]`, then setup_node_data's
+    /// `Initmem setup node 0 [mem 0x00000000-0x7fffffff]` and `Initmem setup node 1 [mem
+    /// 0x80800000-0x1081fffff]` (0x80200000 rounded up to ZONE_ALIGN, 8 MiB), each followed by
+    /// `  NODE_DATA [mem …]`. Their pgdat was 0x14000 bytes (0x7fff0000 − 0x14000 = 0x7ffdc000,
+    /// the log's node 0 line); with this build's 0x2b000: node 0 = 0x7fff0000 − 0x2b000 =
+    /// 0x7ffc5000, node 1 = 0x108200000 − 0x2b000 = 0x1081d5000.
+    @Test func hyperv317TwoNodes() throws {
+        let result = try Boot.run(x86Platform(kernel: KernelVersion(3, 17), cpus: [(0, 0), (1, 0), (2, 1), (3, 1)],
+                                              srat: [(0, 0x8000_0000, 0), (0x8020_0000, 0x77e0_0000, 1), (0x1_0000_0000, 0x820_0000, 1)],
+                                              ram: [(0x1000, 0x9_e000), (0x10_0000, 0x7fef_0000), (0x8020_0000, 0x77e0_0000),
+                                                    (0x1_0000_0000, 0x820_0000)], sratRevision: 1))
+        let lines = result.printkLines
+        let first = try #require(lines.firstIndex(of: "SRAT: PXM 0 -> APIC 0x00 -> Node 0"))
+        #expect(Array(lines[first..<(first + 12)]) == [
+            "SRAT: PXM 0 -> APIC 0x00 -> Node 0",
+            "SRAT: PXM 0 -> APIC 0x01 -> Node 0",
+            "SRAT: PXM 1 -> APIC 0x02 -> Node 1",
+            "SRAT: PXM 1 -> APIC 0x03 -> Node 1",
+            "SRAT: Node 0 PXM 0 [mem 0x00000000-0x7fffffff]",
+            "SRAT: Node 1 PXM 1 [mem 0x80200000-0xf7ffffff]",
+            "SRAT: Node 1 PXM 1 [mem 0x100000000-0x1081fffff]",
+            "NUMA: Node 1 [mem 0x80200000-0xf7ffffff] + [mem 0x100000000-0x1081fffff] -> [mem 0x80200000-0x1081fffff]",
+            "Initmem setup node 0 [mem 0x00000000-0x7fffffff]",
+            "  NODE_DATA [mem 0x7ffc5000-0x7ffeffff]",
+            "Initmem setup node 1 [mem 0x80800000-0x1081fffff]",
+            "  NODE_DATA [mem 0x1081d5000-0x1081fffff]",
+        ])
+    }
+
     /// Ubuntu 3.13.0-46 and 3.19.0-51 (real logs): the d of each era and the form of the
     /// address (the machines' memory maps are not in the logs).
     /// 3.13: PFN_ALIGN(82368 + 8192 + 20480 = 111040) = 114688 = 28 pages, d24128; 8 CPUs:
