@@ -31,11 +31,33 @@ extension Memblock {
     }
 
     /// `memblock_reserve(base, size)`: mark a range in use (nid MAX_NUMNODES, no flags).
-    /// Traces `memblock_reserve: [%pa-%pa] %pS`.
+    /// Traces `memblock_reserve: [%pa-%pa] %pS`. Since `memblockReserveKern` (6.16) it is the
+    /// inline `__memblock_reserve(base, size, NUMA_NO_NODE, 0)`.
     @discardableResult
     public mutating func reserve(_ base: UInt64, _ size: UInt64, log: inout KernelLog, caller: String) throws(KernelPanic) -> Bool {
+        if profile.kernel.has(.memblockReserveKern) {
+            return try reserveNid(base, size, nid: NUMA_NO_NODE, flags: [], log: &log, caller: caller)
+        }
         traceRange(&log, "memblock_reserve", base, size, caller)
         return try addRange(.reserved, base: base, size: size, nid: profile.maxNumNodes, flags: [], log: &log)
+    }
+
+    /// `__memblock_reserve(base, size, nid, flags)` (6.16+, `memblockReserveKern`): a reservation
+    /// that keeps its node and flags. Traces `__memblock_reserve: [%pa-%pa] nid=%d flags=%x %pS`.
+    @discardableResult
+    public mutating func reserveNid(_ base: UInt64, _ size: UInt64, nid: Int, flags: MemblockFlags,
+                                    log: inout KernelLog, caller: String) throws(KernelPanic) -> Bool {
+        trace(&log, "__memblock_reserve: [\(Printk.pa(base))-\(Printk.pa(base &+ size &- 1))] nid=\(nid) flags=\(Printk.hex(UInt64(flags.rawValue))) \(caller)")
+        return try addRange(.reserved, base: base, size: size, nid: nid, flags: flags, log: &log)
+    }
+
+    /// What an allocation reserves: before 6.16 `memblock_reserve(found, size)`; since
+    /// `memblockReserveKern` `__memblock_reserve(found, size, nid, MEMBLOCK_RSRV_KERN)` (and
+    /// `memblock_reserve_kern()` = nid NUMA_NO_NODE for the any-node retry and doubled arrays).
+    mutating func reserveForKernel(_ base: UInt64, _ size: UInt64, nid: Int, log: inout KernelLog,
+                                   caller: String) throws(KernelPanic) -> Bool {
+        guard profile.kernel.has(.memblockReserveKern) else { return try reserve(base, size, log: &log, caller: caller) }
+        return try reserveNid(base, size, nid: nid, flags: .reservedKern, log: &log, caller: caller)
     }
 
     /// `memblock_phys_free(base, size)`: give a reserved range back. A zero-length free still traces

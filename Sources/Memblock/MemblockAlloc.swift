@@ -43,13 +43,13 @@ extension Memblock {
 
         while true {
             var found = findInRangeNodeRaw(size: size, align: align, start: start, end: end, nid: nid, flags: flags)
-            if found != 0, try reserve(found, size, log: &log, caller: "memblock_alloc_range_nid") {
+            if found != 0, try reserveForKernel(found, size, nid: nid, log: &log, caller: "memblock_alloc_range_nid") {
                 return found
             }
             if specificNode && !exactNid {
                 found = findInRangeNodeRaw(size: size, align: align, start: start, end: end,
                                            nid: NUMA_NO_NODE, flags: flags)
-                if found != 0, try reserve(found, size, log: &log, caller: "memblock_alloc_range_nid") {
+                if found != 0, try reserveForKernel(found, size, nid: NUMA_NO_NODE, log: &log, caller: "memblock_alloc_range_nid") {
                     return found
                 }
             }

@@ -208,7 +208,7 @@ extension Memblock {
             try physFree(old, oldAllocSize, log: &log, caller: "memblock_double_array")
         }
         // Reserve the new array (BUG_ON failure).
-        if try !reserve(addr, newAllocSize, log: &log, caller: "memblock_double_array") {
+        if try !reserveForKernel(addr, newAllocSize, nid: NUMA_NO_NODE, log: &log, caller: "memblock_double_array") {
             throw KernelPanic("kernel BUG at mm/memblock.c: memblock_reserve of the doubled \(type.name) array failed")
         }
         return true

@@ -75,7 +75,10 @@ enum MemblockDumpReader {
                   let size = sc.hex(), sc.take(" bytes") else {
                 throw fail(i, "expected \(expected), found '\(text)'")
             }
+            // No " on node": MAX_NUMNODES (memblock_add, and memblock_reserve before 6.16); since
+            // `memblockReserveKern` every reservation carries a nid and NUMA_NO_NODE is the unnamed one.
             var nid = profile.numa ? profile.maxNumNodes : 0
+            if profile.numa, name == "reserved", profile.kernel.has(.memblockReserveKern) { nid = NUMA_NO_NODE }
             if sc.take(" on node ") {
                 guard let n = sc.signed() else { throw fail(i, "expected a node number after 'on node', found '\(text)'") }
                 nid = n

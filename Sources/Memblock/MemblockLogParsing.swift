@@ -120,11 +120,12 @@ enum MemblockTrace: Equatable {
 
     static let rangeFunctions: Set<String> = ["memblock_add", "memblock_add_node", "memblock_remove", "memblock_reserve",
                                               "memblock_phys_free", "memblock_free", "memblock_physmem_add",
-                                              "memblock_free_late"]
+                                              "memblock_free_late", "__memblock_reserve"]
 
     /// The function name if `text` looks like any memblock trace (`memblock_xxx: …` or `memblock: … doubled`).
     static func functionName(_ text: Substring) -> Substring? {
-        guard text.hasPrefix("memblock"), let colon = text.firstIndex(of: ":") else { return nil }
+        guard text.hasPrefix("memblock") || text.hasPrefix("__memblock_reserve:"),
+              let colon = text.firstIndex(of: ":") else { return nil }
         let name = text[..<colon]
         guard name.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) else { return nil }
         if name == "memblock" { return text.contains(" is doubled to ") ? name : nil }
@@ -182,7 +183,7 @@ enum MemblockTrace: Equatable {
             throw bad("'[%pa-%pa]'")
         }
         var nid: Int?, flags: UInt64?
-        if name == "memblock_add_node" {
+        if name == "memblock_add_node" || name == "__memblock_reserve" {
             guard sc.take(" nid="), let n = sc.signed(), sc.take(" flags="), let f = sc.bareHex() else {
                 throw bad("' nid=%d flags=%x'")
             }
@@ -202,7 +203,8 @@ enum MemblockTrace: Equatable {
             let n = nid.map { " nid=\($0)" } ?? ""
             return "\(fn.rawValue): \(size) bytes align=0x\(Printk.hex(align))\(n) from=\(Printk.pa(from)) max_addr=\(Printk.pa(max)) \(caller)"
         case let .range(name, base, end, nid, flags, caller):
-            let extra = name == "memblock_add_node" ? " nid=\(nid ?? 0) flags=\(Printk.hex(flags ?? 0))" : ""
+            let extra = name == "memblock_add_node" || name == "__memblock_reserve"
+                ? " nid=\(nid ?? 0) flags=\(Printk.hex(flags ?? 0))" : ""
             return "\(name): [\(Printk.pa(base))-\(Printk.pa(end))]\(extra) \(caller)"
         case let .doubled(type, newMax, base, end):
             return "memblock: \(type.name) is doubled to \(newMax) at [\(Printk.pa(base))-\(Printk.pa(end))]"

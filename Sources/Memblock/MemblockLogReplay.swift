@@ -11,6 +11,9 @@ public struct ReplayedCall: Sendable, Equatable {
         case addNode(base: UInt64, size: UInt64, nid: Int, flags: MemblockFlags)
         case remove(base: UInt64, size: UInt64)
         case reserve(base: UInt64, size: UInt64)
+        /// `__memblock_reserve(base, size, nid, flags)` as 6.16+ logs it (allocations' reserves
+        /// with no traced allocation before them included).
+        case reserveNid(base: UInt64, size: UInt64, nid: Int, flags: MemblockFlags)
         /// `memblock_phys_free`, or `memblock_free` as kernels before 5.16 named it.
         case physFree(base: UInt64, size: UInt64)
         /// A `memblock_reserve … memblock_alloc_range_nid` with no traced allocation before it
@@ -100,8 +103,9 @@ public struct MemblockLogReplay: Sendable {
                                         expected: nil, sideEffects: [])
                 var j = i + 1
                 while j < pcpu, MemblockTrace.functionName(messages[j]) == nil { j += 1 }
-                if j < pcpu, case let .range("memblock_reserve", base, end, _, _, "memblock_alloc_range_nid")? =
-                    try MemblockTrace.parse(messages[j], file: fileName, line: j + 1) {
+                if j < pcpu, case let .range(reserveName, base, end, _, _, "memblock_alloc_range_nid")? =
+                    try MemblockTrace.parse(messages[j], file: fileName, line: j + 1),
+                    reserveName == "memblock_reserve" || reserveName == "__memblock_reserve" {
                     let reserved = end &- base &+ 1
                     guard reserved == size else {
                         throw fail(j, "memblock_reserve of \(reserved) bytes follows an allocation of \(size) bytes (line \(i + 1))")
@@ -120,6 +124,9 @@ public struct MemblockLogReplay: Sendable {
                 switch name {
                 case "memblock_reserve" where caller == "memblock_alloc_range_nid": op = .untracedAllocation(base: base, size: size)
                 case "memblock_reserve": op = .reserve(base: base, size: size)
+                case "__memblock_reserve":
+                    guard let f = flags, f <= UInt64(UInt32.max) else { throw fail(i, "__memblock_reserve flags do not fit enum memblock_flags") }
+                    op = .reserveNid(base: base, size: size, nid: nid ?? NUMA_NO_NODE, flags: MemblockFlags(rawValue: UInt32(f)))
                 case "memblock_phys_free", "memblock_free": op = .physFree(base: base, size: size)
                 case "memblock_add": op = .add(base: base, size: size)
                 case "memblock_add_node":

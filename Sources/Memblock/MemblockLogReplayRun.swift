@@ -51,6 +51,8 @@ extension MemblockLogReplay {
             try mb.remove(base, size, log: &log, caller: call.caller)
         case let .reserve(base, size), let .untracedAllocation(base, size):
             try mb.reserve(base, size, log: &log, caller: call.caller)
+        case let .reserveNid(base, size, nid, flags):
+            try mb.reserveNid(base, size, nid: nid, flags: flags, log: &log, caller: call.caller)
         case let .physFree(base, size):
             try mb.physFree(base, size, log: &log, caller: call.caller)
         case let .arrayDoubled(type, newMax, base):

@@ -30,6 +30,9 @@ public struct MemblockFlags: OptionSet, Sendable, Hashable, Codable {
     public static let driverManaged = MemblockFlags(rawValue: 0x8)
     /// `MEMBLOCK_RSRV_NOINIT`: reserved memory whose struct pages are not initialised.
     public static let reservedNoInit = MemblockFlags(rawValue: 0x10)
+    /// `MEMBLOCK_RSRV_KERN` (6.16+, `memblockReserveKern`): reserved by memblock allocations
+    /// or `memblock_reserve_kern()`.
+    public static let reservedKern = MemblockFlags(rawValue: 0x20)
 }
 
 /// `struct memblock_region`: one contiguous range of a memblock type.

@@ -8,7 +8,8 @@ struct CheckCommand: OutputCommand {
         commandName: "check",
         abstract: "Replay a real memblock=debug boot log and report every per-CPU line that differs.",
         discussion: "Reads the log's command line, kernel version and static per-CPU size, boots the machine "
-            + "(from --dtb, or a platform file given with --platform) with memblock started from the log's "
+            + "(from --dtb, a platform file given with --platform, or — x86 and arm64 ACPI — the log's own SRAT "
+            + "lines, as `pcpu-boot import` reads them) with memblock started from the log's "
             + "MEMBLOCK configuration dump, and compares the percpu:/pcpu-alloc: lines and the memblock "
             + "trace of the per-CPU setup. Exit status 0 when everything matches, 1 when something differs.")
 
@@ -55,9 +56,17 @@ struct CheckCommand: OutputCommand {
         options.cmdline = real.commandLine ?? ""
         options.memblockFrom = logPath
         let prepared: PreparedBoot
-        switch options.prepare() {
-        case .success(let p): prepared = p
-        case .failure(let output): return output
+        if dtb == nil && platform == nil {
+            // The log alone: its own SRAT lines describe the machine (x86, arm64 ACPI).
+            switch Self.preparedFromLog(text: text, path: logPath, kernel: version.version) {
+            case .success(let p): prepared = p
+            case .failure(let output): return output
+            }
+        } else {
+            switch options.prepare() {
+            case .success(let p): prepared = p
+            case .failure(let output): return output
+            }
         }
         let result: BootResult
         do { result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog) } catch {
@@ -93,6 +102,27 @@ enum LineDiff {
             }
         }
         return out
+    }
+}
+
+extension CheckCommand {
+    /// The machine as `pcpu-boot import` reads it from the log, memblock replayed from the log.
+    static func preparedFromLog(text: String, path: String, kernel: KernelVersion?) -> Result<PreparedBoot, CommandOutput> {
+        let facts = BootLogFacts(text: text)
+        let yaml: String
+        do throws(LogImport.Missing) { yaml = try LogImport.platformYAML(facts, logPath: path, name: "log") } catch {
+            return .failure(.inputError("\(path): without --dtb or --platform the log must describe the machine, "
+                                        + "but \(error.description)"))
+        }
+        var platform: Platform
+        do throws(InputError) {
+            platform = try PlatformLoader.load(yaml: yaml, fileName: "(imported from \(path))", baseDirectory: "",
+                                               dtbLoader: DeviceTreeBlob.load(path:))
+        } catch {
+            return .failure(.inputError(error.description))
+        }
+        if let kernel { platform.kernel = kernel }
+        return .success(PreparedBoot(platform: platform, memblockLog: Boot.MemblockLog(text: text, fileName: path)))
     }
 }
 

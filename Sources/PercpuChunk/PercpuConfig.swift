@@ -9,8 +9,11 @@ import KernelSupport
 /// (matches the 144-byte chunk allocations of a real Debian 6.1 arm64 boot), 192 after.
 /// `PcpuChunkStructOptions.size(for:)` derives both numbers. The first-chunk bitmap and
 /// hint logic itself is the same in every release since the bitmap allocator (4.14).
+/// 7.x (`percpuChunkCountersBeforeObjExts`): 128 (a real 7.2.13 boot allocates 136 = 128 + 8
+/// bytes for the first chunk's struct with its one-word populated bitmap).
 public func debianChunkStructSize(_ kernel: KernelVersion) -> UInt64 {
-    kernel.has(.percpuChunkBaseAddrCachelineAligned) ? 192 : 136
+    if kernel.has(.percpuChunkCountersBeforeObjExts) { return 128 }
+    return kernel.has(.percpuChunkBaseAddrCachelineAligned) ? 192 : 136
 }
 
 /// Build parameters of the emulated percpu allocator.
@@ -124,14 +127,21 @@ public struct PcpuChunkStructOptions: Sendable, Equatable, Codable {
         layout.field(size: 1, align: 1)              // isolated
         layout.field(size: 4, align: 4)              // start_offset
         layout.field(size: 4, align: 4)              // end_offset
+        // 7.x (`percpuChunkCountersBeforeObjExts`) moved the three counters up into the hole
+        // after end_offset: 128 bytes instead of 192 with 64-byte lines.
+        let countersFirst = kernel.has(.percpuChunkCountersBeforeObjExts)
+        if countersFirst { Self.counters(&layout) }
         if objectExtension {
             layout.field(size: 8, align: 8)          // obj_cgroups / obj_exts
         }
-        layout.field(size: 4, align: 4)              // nr_pages
-        layout.field(size: 4, align: 4)              // nr_populated
-        layout.field(size: 4, align: 4)              // nr_empty_pop_pages
+        if !countersFirst { Self.counters(&layout) }
         layout.field(size: 0, align: 8)              // populated[]
         return layout.sizeof
+    }
+
+    /// nr_pages, nr_populated, nr_empty_pop_pages.
+    private static func counters(_ layout: inout CStructLayout) {
+        for _ in 0..<3 { layout.field(size: 4, align: 4) }
     }
 }
 

@@ -69,7 +69,7 @@ public func memblockCallsAfterPercpuLine(_ lines: [String]) -> [String] {
     var out: [String] = []
     for line in lines[(start + 1)...] {
         if line.hasPrefix("pcpu-alloc:") { continue }
-        guard line.hasPrefix("memblock_") else { break }
+        guard RealBootLog.isMemblockTrace(line) else { break }
         out.append(RealBootLog.stripCallerOffset(line))
     }
     return out

@@ -80,11 +80,10 @@ extension KernelChange {
                          files: ["mm/percpu.c", "drivers/base/arch_numa.c", "arch/x86/kernel/setup_percpu.c"],
                          summary: "pcpu_fc_alloc/pcpu_fc_free move from the architectures into mm/percpu.c (cpu_to_nd_fn callback); x86's pcpu_alloc_bootmem goes",
                          source: "Kefeng Wang's series (RFC 2021-11-21, after the 5.16 merge window), merged for 5.17")
-        case .percpuFcAllocGoalIsLinearMapVirt:
-            return .init(since: .init(6, 12), commit: nil, files: ["mm/percpu.c", "mm/memblock.c"],
-                         summary: "memblock=debug shows pcpu_fc_alloc's goal as __pa(MAX_DMA_ADDRESS) of the linear map (from=0xfff1000040000000 on arm64)",
-                         source: "real 6.12.117 arm64 boot (kernel-boots-6.12/arm64-4node-embed)",
-                         arches: ["arm64"])
+        case .percpuChunkCountersBeforeObjExts:
+            return .init(since: .init(7, 0), commit: nil, files: ["mm/percpu-internal.h"],
+                         summary: "struct pcpu_chunk: nr_pages, nr_populated, nr_empty_pop_pages move before obj_exts (192 → 128 bytes on 64-bit, memcg on)",
+                         source: "6.12.117 and 7.2.13 mm/percpu-internal.h; the first release between 6.13 and 7.2 is not pinned (7.0 assumed)")
         // MARK: first chunk choices
         case .arm64PageFirstChunk:
             return .init(since: .init(5, 16), commit: "09cea6195073 (\"arm64: support page mapping percpu first chunk allocator\")",
@@ -122,6 +121,14 @@ extension KernelChange {
             return .init(since: .init(6, 11), commit: "721f4a6526da (\"mm/memblock: remove empty dummy entry\")", files: ["mm/memblock.c"],
                          summary: "an empty memblock type has cnt 0 (no zero-size dummy entry)",
                          source: "6.12.117 mm/memblock.c")
+        case .memblockAllocOrPanic:
+            return .init(since: .init(6, 14), commit: nil, files: ["mm/memblock.c", "include/linux/memblock.h", "mm/percpu.c"],
+                         summary: "memblock_alloc() + panic() callers become memblock_alloc_or_panic(): the trace names __memblock_alloc_or_panic, the panic reads \"%s: Failed to allocate %pap bytes\"",
+                         source: "\"mm/memblock: add memblock_alloc_or_panic interface\" (Guo Weikang, v7 2024-12-23, merged for 6.14); 6.12.117 and 7.2.13 mm/percpu.c")
+        case .memblockReserveKern:
+            return .init(since: .init(6, 16), commit: nil, files: ["mm/memblock.c", "include/linux/memblock.h"],
+                         summary: "allocations reserve with __memblock_reserve(base, size, nid, MEMBLOCK_RSRV_KERN): trace \"__memblock_reserve: [%pa-%pa] nid=%d flags=%x\", reserved regions keep nid and flag 0x20 (and merge only with equals); memblock_reserve() tags NUMA_NO_NODE instead of MAX_NUMNODES",
+                         source: "\"memblock: add MEMBLOCK_RSRV_KERN flag\" (Mike Rapoport, Kexec HandOver series v7 2025-05-01, merged for 6.16); 6.12.117 and 7.2.13 mm/memblock.c")
         // MARK: NUMA init
         case .arm64NUMA:
             return .init(since: .init(4, 7), commit: "1a2db300348b (\"arm64, numa: Add NUMA support for arm64 platforms.\")",
@@ -140,6 +147,10 @@ extension KernelChange {
                          files: ["mm/numa_memblks.c", "drivers/base/arch_numa.c", "arch/x86/mm/numa.c"],
                          summary: "NUMA init through numa_memblks (numa_add_memblk, numa_cleanup_meminfo, numa_register_meminfo) for arm64, riscv64 and x86_64",
                          source: "6.12.117 tree")
+        case .numaDistanceTableLinePrDebug:
+            return .init(since: .init(7, 0), commit: nil, files: ["mm/numa_memblks.c"],
+                         summary: "numa_alloc_distance's printk(KERN_DEBUG \"NUMA: Initialized distance table, cnt=%d\") becomes pr_debug (gone from the log)",
+                         source: "6.12.117 and 7.2.13 mm/numa_memblks.c; real 6.12/7.2 boots; the first release between 6.13 and 7.2 is not pinned (7.0 assumed)")
         case .ofNumaReturnsLastStatus:
             return .init(since: .init(6, 12), commit: nil, files: ["drivers/of/of_numa.c"],
                          summary: "of_numa_parse_memory_nodes() returns the last numa_add_memblk() status",
@@ -199,6 +210,23 @@ extension KernelChange {
             return .init(since: .init(6, 9), commit: nil, files: ["arch/arm64/Kconfig"],
                          summary: "VA_BITS 52 with 4K and 16K pages (LPA2)", source: "6.12.117 arch/arm64/Kconfig",
                          arches: ["arm64"])
+        case .arm64VA52On48BitHardware:
+            return .init(since: .init(5, 4), commit: "5383cc6efed1 (\"arm64: mm: Introduce vabits_actual\")",
+                         files: ["arch/arm64/mm/init.c", "arch/arm64/include/asm/memory.h"],
+                         summary: "a VA_BITS=52 kernel on a CPU without 52-bit VA puts RAM in the 48-bit half of the linear map: __pa(PAGE_OFFSET) = memstart_addr − (_PAGE_OFFSET(48) − _PAGE_OFFSET(52)), so pcpu_fc_alloc's goal __pa(MAX_DMA_ADDRESS) prints as from=0xfff1000040000000 (placement unchanged: memblock retries from 0)",
+                         source: "physvirt_offset 5.4–5.9, memstart_addr adjustment since 7bc1a0f9e176 (5.10); 6.1.192/6.12.117/7.2.13 arch/arm64/mm/init.c; real 6.12.117 and 7.2.13 arm64 boots",
+                         arches: ["arm64"])
+        // MARK: CPU enumeration
+        case .riscvCPUStatusIsAvailability:
+            return .init(since: .init(4, 20), commit: "e3d794d555cd (\"riscv: treat cpu devicetree nodes without status as enabled\")",
+                         files: ["arch/riscv/kernel/cpu.c"],
+                         summary: "riscv_of_processor_hartid() takes a hart when of_device_is_available() (no status, \"okay\" or \"ok\"); before, only status = \"okay\" (no status: \"has no \\\"status\\\" property\")",
+                         source: "4.15 arch/riscv/kernel/cpu.c (indexed tree) and the riscv 4.20 shortlog", arches: ["riscv64"])
+        case .riscvDisabledHartSilent:
+            return .init(since: .init(6, 18), commit: "d2721bb165b3 (\"RISC-V: Don't print details of CPUs disabled in DT\")",
+                         files: ["arch/riscv/kernel/cpu.c"],
+                         summary: "a hart rejected by of_device_is_available() is skipped silently instead of \"CPU with hartid=%lu is not available\" (stable trees carry it: Debian 6.1.192, 6.12.117 and 7.2.13 are silent)",
+                         source: "upstream fix posted 2025-10-14 and its stable backports", arches: ["riscv64"])
         case .riscvSv39LinearMap128G:
             return .init(since: .init(6, 12), commit: nil, files: ["arch/riscv/include/asm/page.h"],
                          summary: "Sv39 PAGE_OFFSET 0xffffffd800000000 → 0xffffffd600000000",

@@ -24,7 +24,7 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case percpuChunkBaseAddrCachelineAligned
     case percpuInitFailPrintsErr
     case percpuGenericFcAlloc
-    case percpuFcAllocGoalIsLinearMapVirt
+    case percpuChunkCountersBeforeObjExts
     // first chunk choices per architecture
     case arm64PageFirstChunk
     case needPerCpuKMForNommu
@@ -35,11 +35,14 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case memblockDoubleArrayPanicsEarly
     case memblockNumaValidNode
     case memblockNoDummyRegion
+    case memblockAllocOrPanic
+    case memblockReserveKern
     // NUMA init
     case arm64NUMA
     case archNumaDriver
     case riscvNUMA
     case numaMemblks
+    case numaDistanceTableLinePrDebug
     case ofNumaReturnsLastStatus
     case x86SratAffinityLinesDebug
     case x86MemorylessNodeMessageDropped
@@ -56,6 +59,10 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case arm64ModulesRegion2G
     case arm64VmemmapBelowFixmap
     case arm64LPA2
+    case arm64VA52On48BitHardware
+    // CPU enumeration
+    case riscvCPUStatusIsAvailability
+    case riscvDisabledHartSilent
     case riscvSv39LinearMap128G
     // MARK: old kernels (3.10–5.19): architectures, NUMA, layouts
     case riscvArch

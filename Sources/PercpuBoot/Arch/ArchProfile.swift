@@ -33,6 +33,12 @@ public struct ArchProfile: Equatable, Sendable, Codable {
 
     public var pageSize: UInt64 { config.pageSize }
 
+    /// Build fact: whether memblock=debug names `memblock_free` (its own frame kept) or its
+    /// caller (a tail call to `memblock_phys_free`) on the frees of `memblock_free(ptr, size)`.
+    /// Debian's builds: arm64 6.1/6.12 and x86_64 tail-call; riscv64 6.12/7.2 and arm64 7.2
+    /// (gcc 16) keep the frame. See `KernelConfig.memblockFreeFrame`.
+    public var memblockFreeKeepsFrame: Bool { config.memblockFreeFrame ?? (arch == .riscv64) }
+
     /// Builds the profile. `pageSize` must be 4K, 16K or 64K (validated by the loader).
     public init(arch: Architecture, kernel: KernelVersion, config: KernelConfig, cmdline: KernelCommandLine) {
         self.arch = arch
@@ -42,6 +48,8 @@ public struct ArchProfile: Equatable, Sendable, Codable {
         self.pageShift = fls(config.pageSize) - 1
         self.smpCacheBytes = 64
         self.pgDataSize = arch == .x86_64 ? 0x2b000 : 0x2c80
+        if let size = config.kernelImageSize { self.kernelImageSize = size }
+        if let size = config.pgDataSize { self.pgDataSize = size }
         self.percpu = PercpuConstants(kernel: kernel, config: config)
         switch arch {
         case .arm64:
@@ -71,11 +79,22 @@ public struct ArchProfile: Equatable, Sendable, Codable {
     /// arm64 `memstart_addr` = DRAM start rounded down to ARM64_MEMSTART_ALIGN
     /// (1 GiB for 4K and 16K pages, 512 MiB for 64K); riscv64 `phys_ram_base`
     /// (the DRAM start); x86_64 0.
+    ///
+    /// arm64 with VA_BITS=52 on a CPU that runs 48 bits (`arm64VA52On48BitHardware`, 5.4+):
+    /// `memstart_addr -= _PAGE_OFFSET(48) - _PAGE_OFFSET(52)` (arch/arm64/mm/init.c,
+    /// arm64_memblock_init; 5.4–5.9 kept the same offset in physvirt_offset), so the RAM lands
+    /// in the upper, 48-bit half of the linear map and `__pa(PAGE_OFFSET)` wraps:
+    /// 0x40000000 − 0xf000000000000 = 0xfff1000040000000 (mod 2^64), as real 6.12/7.2 logs print.
     public func linearMapPhysBase(dramStart: UInt64) -> UInt64 {
         switch arch {
         case .arm64:
             let align: UInt64 = pageShift == 16 ? 512 << 20 : 1 << 30
-            return dramStart.roundedDown(to: align)
+            let memstart = dramStart.roundedDown(to: align)
+            if config.mmu, config.vaBits == 52, (config.vaBitsActual ?? 48) != 52,
+               kernel.has(.arm64VA52On48BitHardware) {
+                return memstart &- (negPow2(48) &- negPow2(52))
+            }
+            return memstart
         case .riscv64: return dramStart
         case .x86_64: return 0
         }

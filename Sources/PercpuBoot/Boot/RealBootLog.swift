@@ -47,9 +47,14 @@ public struct RealBootLog: Sendable {
         var trace: [String] = []
         for line in lines[start...] {
             if line.contains(" Embedded ") || line.contains(" pages/cpu s") || line.contains(" pages/cpu @") { break }
-            if line.hasPrefix("memblock_") { trace.append(stripCallerOffset(line)) }
+            if isMemblockTrace(line) { trace.append(stripCallerOffset(line)) }
         }
         return trace
+    }
+
+    /// A memblock=debug call line: `memblock_…: ` or, since 6.16, `__memblock_reserve: `.
+    public static func isMemblockTrace(_ line: String) -> Bool {
+        line.hasPrefix("memblock_") || line.hasPrefix("__memblock_reserve: ")
     }
 
     /// The last word of a memblock trace line, without its offset suffix.
@@ -96,10 +101,11 @@ public struct RealBootLog: Sendable {
 
     /// The architecture the log's boot messages betray.
     public var architecture: Architecture? {
+        // riscv first: riscv boots print "Machine model:" too.
+        if lines.contains(where: { $0.hasPrefix("riscv: ") || $0.hasPrefix("SBI specification") }) { return .riscv64 }
         let arm64Markers = ["Booting Linux on physical CPU", "Machine model:", "psci: ", "CPU features: detected"]
         if lines.contains(where: { line in arm64Markers.contains { line.hasPrefix($0) } }) { return .arm64 }
         if lines.contains(where: { $0.hasPrefix("BIOS-provided physical RAM map") || $0.hasPrefix("x86/") }) { return .x86_64 }
-        if lines.contains(where: { $0.hasPrefix("riscv: ") || $0.hasPrefix("SBI specification") }) { return .riscv64 }
         return nil
     }
 }

@@ -52,7 +52,7 @@ public struct DTCPU: Equatable, Sendable, Codable {
     public var numaNodeID: DTU32
     /// What `of_node_to_nid` finds: the node's or its nearest ancestor's `numa-node-id`.
     public var inheritedNumaNodeID: DTU32
-    /// `status`, when not "okay".
+    /// `status` as written (up to its first NUL), nil when the node has none.
     public var status: String?
 
     public init(path: String, hardwareID: UInt64?, numaNodeID: DTU32 = .absent,

@@ -33,7 +33,9 @@ struct ArchNUMA {
     init(profile: ArchProfile, numaOff: Bool) {
         self.profile = profile
         self.numaOff = numaOff
-        self.memblks = NumaMemblks(flavor: .numaMemblks, maxNumNodes: profile.config.maxNumNodes, pageSize: profile.pageSize)
+        self.memblks = NumaMemblks(flavor: .numaMemblks, maxNumNodes: profile.config.maxNumNodes, pageSize: profile.pageSize,
+                                   kernel: profile.kernel)
+        self.memblks.distanceAllocCaller = "numa_set_distance"
     }
 
     /// numa_nodes_parsed.

@@ -35,9 +35,9 @@ struct CPUEnumeration: Equatable, Sendable {
     /// Device-tree CPUs: the boot CPU (hardware id = `boot_cpuid_phys`) becomes
     /// CPU 0, the others get logical ids 1, 2, … in DT order; ids ≥ NR_CPUS (arm64)
     /// or beyond nr_cpu_ids are not made possible, with each arch's warning.
-    static func deviceTree(_ dt: DeviceTreeFirmware, arch: Architecture, nrCPUs: Int, nrCPUIDsLimit: Int,
-                           numaOff: Bool, numaEnabled: Bool, possibleNodes: Set<Int>, maxNumNodes: Int,
-                           log: inout KernelLog) -> CPUEnumeration {
+    static func deviceTree(_ dt: DeviceTreeFirmware, arch: Architecture, kernel: KernelVersion, nrCPUs: Int,
+                           nrCPUIDsLimit: Int, numaOff: Bool, numaEnabled: Bool, possibleNodes: Set<Int>,
+                           maxNumNodes: Int, log: inout KernelLog) -> CPUEnumeration {
         var logicalMap = [UInt64?](repeating: nil, count: nrCPUs)
         var cpuToNode = [Int](repeating: NUMA_NO_NODE, count: nrCPUs)
         var cpuCount = 1
@@ -52,6 +52,7 @@ struct CPUEnumeration: Equatable, Sendable {
                 if arch == .arm64 { cpuCount += 1 }
                 continue
             }
+            if arch == .riscv64 && !riscvHartIsAvailable(cpu, hartid: hwid, kernel: kernel, log: &log) { continue }
             if arch == .arm64 && hwid & ~0xff_00ff_ffff != 0 {      // MPIDR_HWID_BITMASK
                 cpuCount += 1
                 continue
@@ -96,6 +97,31 @@ struct CPUEnumeration: Equatable, Sendable {
             possible.append(cpu)
         }
         return CPUEnumeration(possible: possible, cpuToNode: cpuToNode)
+    }
+
+    /// The status test of riscv's `riscv_of_processor_hartid()` (4.15–6.3) /
+    /// `riscv_early_of_processor_hartid()` (6.4+), after the hart id is read: since
+    /// `riscvCPUStatusIsAvailability` (4.20) `of_device_is_available()` (no status, "okay" or
+    /// "ok"), rejected harts announced with `pr_info` until `riscvDisabledHartSilent` (6.18);
+    /// before 4.20 only `status = "okay"` passes. arm64's `of_parse_and_init_cpus` has no such
+    /// test: a disabled arm64 CPU node still becomes a possible CPU.
+    static func riscvHartIsAvailable(_ cpu: DTCPU, hartid: UInt64, kernel: KernelVersion, log: inout KernelLog) -> Bool {
+        if !kernel.has(.riscvCPUStatusIsAvailability) {
+            guard let status = cpu.status else {
+                log.print(.warning, "", "CPU with hartid=\(hartid) has no \"status\" property")
+                return false
+            }
+            if status != "okay" {
+                log.print(.info, "", "CPU with hartid=\(hartid) has a non-okay status of \"\(status)\"")
+                return false
+            }
+            return true
+        }
+        if cpu.status == nil || cpu.status == "okay" || cpu.status == "ok" { return true }
+        if !kernel.has(.riscvDisabledHartSilent) {
+            log.print(.info, "", "CPU with hartid=\(hartid) is not available")
+        }
+        return false
     }
 
     /// ACPI CPUs (arm64 `acpi_parse_and_init_cpus` + `acpi_map_cpus_to_nodes`):

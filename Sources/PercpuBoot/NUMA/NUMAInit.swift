@@ -52,7 +52,8 @@ enum NUMAInit {
         let config = profile.config
         switch platform.firmware {
         case .deviceTree(let dt):
-            return CPUEnumeration.deviceTree(dt, arch: platform.arch, nrCPUs: config.nrCpus, nrCPUIDsLimit: nrCPUsLimit,
+            return CPUEnumeration.deviceTree(dt, arch: platform.arch, kernel: profile.kernel, nrCPUs: config.nrCpus,
+                                             nrCPUIDsLimit: nrCPUsLimit,
                                              numaOff: numaOff, numaEnabled: numaEnabled, possibleNodes: possibleNodes,
                                              maxNumNodes: config.maxNumNodes, log: &log)
         case .acpi(let acpi):

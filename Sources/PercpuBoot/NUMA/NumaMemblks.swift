@@ -43,11 +43,19 @@ struct NumaMemblks: Equatable, Sendable {
     var possibleNodes: Set<Int> = []
     /// pr_warn_once call sites that already fired.
     var warnedOnce: Set<String> = []
+    /// What memblock=debug names as the distance table's allocator: `numa_alloc_distance`, or
+    /// `numa_set_distance` where the build inlined it (Debian's arm64 and riscv64 6.12/7.2:
+    /// `numa_set_distance+0xec/0x240`); x86_64 keeps the call.
+    var distanceAllocCaller = "numa_alloc_distance"
+    /// `numaDistanceTableLinePrDebug` (7.x): "Initialized distance table" is pr_debug, no
+    /// longer `printk(KERN_DEBUG …)`.
+    var distanceLineIsPrDebug = false
 
-    init(flavor: Flavor, maxNumNodes: Int, pageSize: UInt64) {
+    init(flavor: Flavor, maxNumNodes: Int, pageSize: UInt64, kernel: KernelVersion? = nil) {
         self.flavor = flavor
         self.maxNumNodes = maxNumNodes
         self.pageSize = pageSize
+        self.distanceLineIsPrDebug = kernel?.has(.numaDistanceTableLinePrDebug) ?? false
     }
 
     /// NR_NODE_MEMBLKS = MAX_NUMNODES * 2.

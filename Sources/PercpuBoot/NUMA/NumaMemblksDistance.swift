@@ -33,7 +33,8 @@ extension NumaMemblks {
     /// PAGE_SIZE, 0, PFN_PHYS(max_pfn_mapped))`; failure → `Warning: can't allocate distance
     /// table!` (no retry). 10 on the diagonal, 20 elsewhere, and
     /// `printk(KERN_DEBUG "NUMA: Initialized distance table, cnt=%d\n")`, which reaches the
-    /// ring buffer whatever the console level.
+    /// ring buffer whatever the console level; 7.x made it pr_debug
+    /// (`numaDistanceTableLinePrDebug`: the real 7.2.13 boots lack it).
     mutating func allocDistance(memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Int {
         let nodes = nodesParsed.union(Self.nodemask(of: meminfo))
         let count = (nodes.max() ?? -1) + 1
@@ -45,7 +46,7 @@ extension NumaMemblks {
             phys = try memblock.physAllocRange(size: size, align: pageSize, start: 0, end: maxMappedAddress,
                                                log: &log, caller: "numa_alloc_distance")
         case .numaMemblks:
-            phys = try memblock.alloc(size: size, align: pageSize, log: &log, caller: "numa_alloc_distance")
+            phys = try memblock.alloc(size: size, align: pageSize, log: &log, caller: distanceAllocCaller)
         }
         guard let phys else {
             log.print(.warning, "", "Warning: can't allocate distance table!")
@@ -53,7 +54,11 @@ extension NumaMemblks {
             return -Errno.ENOMEM
         }
         distance = .allocated(DistanceTable(count: count), phys: phys)
-        log.print(.debug, "", "NUMA: Initialized distance table, cnt=\(count)")
+        if distanceLineIsPrDebug {
+            log.dynamicDebug("", "NUMA: Initialized distance table, cnt=\(count)")
+        } else {
+            log.print(.debug, "", "NUMA: Initialized distance table, cnt=\(count)")
+        }
         return 0
     }
 

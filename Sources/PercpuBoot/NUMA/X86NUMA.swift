@@ -51,7 +51,8 @@ struct X86NUMA {
         let maxAddress = maxPFN &<< UInt64(profile.pageShift)
         let flavor: NumaMemblks.Flavor = profile.kernel >= .v6_12
             ? .numaMemblks : .x86Legacy(maxAddress: maxAddress, maxMappedAddress: maxMappedAddress)
-        self.memblks = NumaMemblks(flavor: flavor, maxNumNodes: profile.config.maxNumNodes, pageSize: profile.pageSize)
+        self.memblks = NumaMemblks(flavor: flavor, maxNumNodes: profile.config.maxNumNodes, pageSize: profile.pageSize,
+                                   kernel: profile.kernel)
     }
 
     /// `PFN_PHYS(max_pfn)`.

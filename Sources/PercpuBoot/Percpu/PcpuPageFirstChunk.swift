@@ -24,9 +24,12 @@ extension PercpuContext {
         let unitPages = Int(ai.unitSize >> UInt64(profile.pageShift))
         let pagesSize = try pfnAlign(UInt64(unitPages) * UInt64(ncpus) * 8, "pages array size")
         let allocated: UInt64?
-        do { allocated = try memblockAlloc(pagesSize, profile.smpCacheBytes, caller: "pcpu_page_first_chunk") } catch { throw .panic(error) }
+        do {
+            allocated = try memblockAlloc(pagesSize, profile.smpCacheBytes, caller: orPanicCaller("pcpu_page_first_chunk"))
+        } catch { throw .panic(error) }
         guard let pagesPhys = allocated else {
-            throw .panic(KernelPanic("pcpu_page_first_chunk: Failed to allocate \(pagesSize) bytes"))
+            let shown = profile.kernel.has(.memblockAllocOrPanic) ? Printk.pa(pagesSize) : "\(pagesSize)"
+            throw .panic(KernelPanic("pcpu_page_first_chunk: Failed to allocate \(shown) bytes"))
         }
 
         var rc = 0
@@ -114,8 +117,11 @@ extension PercpuContext {
             let pmd = addr / pmdSize
             if !presentPMDs.contains(pmd) {
                 let table: UInt64?
-                do { table = try memblockAlloc(pageSize, pageSize, caller: "pcpu_populate_pte") } catch { throw .panic(error) }
-                guard table != nil else { throw .panic(KernelPanic("pcpu_populate_pte: Failed to allocate memory")) }
+                do { table = try memblockAlloc(pageSize, pageSize, caller: orPanicCaller("pcpu_populate_pte")) } catch { throw .panic(error) }
+                guard table != nil else {
+                    throw .panic(KernelPanic(profile.kernel.has(.memblockAllocOrPanic)
+                        ? "pcpu_populate_pte: Failed to allocate \(Printk.pa(pageSize)) bytes" : "pcpu_populate_pte: Failed to allocate memory"))
+                }
                 presentPMDs.insert(pmd)
             }
             addr = addr &+ pageSize

@@ -99,11 +99,15 @@ extension PercpuContext {
                                lowUnitCPU: lowUnitCPU, highUnitCPU: highUnitCPU, firstChunk: chunks)
     }
 
-    /// `memblock_alloc(size, SMP_CACHE_BYTES)` or the kernel's panic.
-    private mutating func setupAlloc(_ size: UInt64, caller: String) throws(PercpuEmulationFailure) {
+    /// `memblock_alloc(size, SMP_CACHE_BYTES)` + `panic("%s: Failed to allocate %zu bytes\n")`;
+    /// since `memblockAllocOrPanic` (6.14) `memblock_alloc_or_panic()`, traced from
+    /// `__memblock_alloc_or_panic` and panicking with the size as `%pap`.
+    mutating func setupAlloc(_ size: UInt64, caller: String) throws(PercpuEmulationFailure) {
         let phys: UInt64?
-        do { phys = try memblockAlloc(size, profile.smpCacheBytes, caller: caller) } catch { throw .panic(error) }
-        if phys == nil { throw .panic(KernelPanic("\(caller): Failed to allocate \(size) bytes")) }
+        do { phys = try memblockAlloc(size, profile.smpCacheBytes, caller: orPanicCaller(caller)) } catch { throw .panic(error) }
+        guard phys == nil else { return }
+        let shown = profile.kernel.has(.memblockAllocOrPanic) ? Printk.pa(size) : "\(size)"
+        throw .panic(KernelPanic("\(caller): Failed to allocate \(shown) bytes"))
     }
 
     /// `PCPU_SETUP_BUG_ON(cond)`: the emergency lines, the dump at KERN_EMERG, BUG().

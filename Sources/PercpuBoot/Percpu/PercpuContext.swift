@@ -47,9 +47,18 @@ struct PercpuContext {
         try memblock.alloc(size: size, align: align, log: &log, caller: caller)
     }
 
-    /// `memblock_free(ptr, size)` from `caller`.
+    /// `memblock_free(ptr, size)` from `caller`: `memblock_phys_free(__pa(ptr), size)`, whose
+    /// `%pS` of `_RET_IP_` names `memblock_free` itself unless the build tail-calls it
+    /// (`ArchProfile.memblockFreeKeepsFrame`).
     mutating func memblockFree(_ phys: UInt64, _ size: UInt64, caller: String) throws(KernelPanic) {
-        try memblock.physFree(phys, size, log: &log, caller: caller)
+        try memblock.physFree(phys, size, log: &log, caller: profile.memblockFreeKeepsFrame ? "memblock_free" : caller)
+    }
+
+    /// The caller memblock=debug names for `memblock_alloc_or_panic()` from `function`:
+    /// `__memblock_alloc_or_panic` since `memblockAllocOrPanic` (6.14), before that the
+    /// function's own `memblock_alloc()` call.
+    func orPanicCaller(_ function: String) -> String {
+        profile.kernel.has(.memblockAllocOrPanic) ? "__memblock_alloc_or_panic" : function
     }
 }
 

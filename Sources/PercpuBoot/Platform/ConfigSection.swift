@@ -8,7 +8,8 @@
 enum ConfigSection {
     static let keys = ["nr-cpus", "nodes-shift", "page-size", "va-bits", "paging", "smp", "mmu", "numa",
                        "embed-first-chunk", "page-first-chunk", "modules", "random-kmalloc-caches",
-                       "mem-alloc-profiling", "lockdep", "acpi-numa", "kmsan"]
+                       "mem-alloc-profiling", "lockdep", "acpi-numa", "kmsan",
+                       "va-bits-actual", "memblock-free-frame", "kernel-image-size", "pg-data-size"]
 
     /// The largest CONFIG_NR_CPUS any of the three architectures allows (x86_64 MAXSMP).
     static let maximumNrCpus = 8192
@@ -61,6 +62,21 @@ enum ConfigSection {
         if let value = fields?["paging"] {
             config.pagingMode = try pagingMode(value, arch: arch)
         }
+        if let value = fields?["va-bits-actual"] {
+            config.vaBitsActual = try vaBitsActual(value, arch: arch, vaBits: config.vaBits)
+        }
+        if let value = fields?["memblock-free-frame"] { config.memblockFreeFrame = try value.bool() }
+        if let value = fields?["pg-data-size"] {
+            config.pgDataSize = try value.integer(in: 64...(1 << 24),
+                                                  expected: "the NODE_DATA size in bytes (64 to 16M), e.g. 0x3740")
+        }
+        if let value = fields?["kernel-image-size"] {
+            guard arch == .arm64 else {
+                throw value.error("kernel-image-size applies only to arm64, whose image lives in the vmalloc space",
+                                  expected: "no kernel-image-size on \(arch.rawValue)")
+            }
+            config.kernelImageSize = try value.integer(in: 1...(1 << 34), expected: "_end - _text in bytes, from 1 to 16G, e.g. 0x2500000")
+        }
         return config
     }
 
@@ -102,6 +118,25 @@ enum ConfigSection {
             }
             throw field.error("va-bits \(bits) needs \(listing(needs.map(sizeText))) pages, but page-size is \(page)",
                               expected: "for \(page) pages: \(validVABits(pageSize: pageSize, kernel: kernel))")
+        }
+        return bits
+    }
+
+    /// arm64 `vabits_actual`: only a VA_BITS=52 kernel has a choice (48 or 52, the CPU decides).
+    static func vaBitsActual(_ field: Field, arch: Architecture, vaBits: Int?) throws(InputError) -> Int {
+        guard arch == .arm64 else {
+            throw field.error("va-bits-actual applies only to arm64", expected: "no va-bits-actual on \(arch.rawValue)")
+        }
+        let bits = try field.int(in: 0...Int(UInt16.max), expected: "48 or 52")
+        let configured = vaBits ?? 48
+        if configured == 52 {
+            guard bits == 48 || bits == 52 else {
+                throw field.error("a VA_BITS=52 kernel runs with 52 or, on a CPU without 52-bit VA, 48 bits",
+                                  expected: "48 or 52")
+            }
+        } else if bits != configured {
+            throw field.error("va-bits-actual differs from va-bits \(configured) only for a VA_BITS=52 kernel",
+                              expected: "\(configured), or leave it out")
         }
         return bits
     }

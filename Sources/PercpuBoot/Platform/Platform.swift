@@ -96,6 +96,24 @@ public struct KernelConfig: Equatable, Sendable, Codable {
     public var acpiNuma: Bool
     /// CONFIG_KMSAN (x86_64: a quarter of the vmalloc space).
     public var kmsan: Bool
+    /// arm64 `vabits_actual` of a VA_BITS=52 kernel: 52 when the CPU has 52-bit VA (LVA with
+    /// 64K pages, LPA2 with 4K/16K), else 48. nil = 48 (most CPUs, QEMU's cortex-a57/a72).
+    /// A hardware fact, not a CONFIG_ option; it moves the linear map (`arm64VA52On48BitHardware`).
+    public var vaBitsActual: Int? = nil
+    /// Build fact: the compiler kept `memblock_free()`'s own frame instead of tail-calling
+    /// `memblock_phys_free()`, so memblock=debug names `memblock_free+…` as the caller of its
+    /// frees. nil = the architecture's default (riscv64 yes, arm64 and x86_64 no: what Debian's
+    /// 6.1/6.12 builds show; Debian's gcc-16 7.2 arm64 build keeps the frame).
+    public var memblockFreeFrame: Bool? = nil
+    /// Build fact, arm64: `_end - _text` of the kernel image, which sits at the start of the
+    /// vmalloc space and so decides where the page first chunk's early vm area goes. nil =
+    /// Debian's 6.1 image (0x200b000); a `memblock=debug` dump shows it as the reserved region
+    /// at the image's load address (`memblock_reserve(__pa_symbol(_text), _end - _text)`, 6.12+).
+    public var kernelImageSize: UInt64? = nil
+    /// Build fact: the NODE_DATA allocation, `roundup(sizeof(pg_data_t), SMP_CACHE_BYTES)` (x86
+    /// up to 6.8: PAGE_SIZE). nil = Debian's 6.1 value for the architecture. A log shows it as the
+    /// size of `NODE_DATA(0) allocated [mem A-B]`: B + 1 − A.
+    public var pgDataSize: UInt64? = nil
 
     public init(nrCpus: Int, nodesShift: Int, pageSize: UInt64, vaBits: Int? = nil, pagingMode: PagingMode? = nil,
                 smp: Bool = true, mmu: Bool = true, numa: Bool = true, needPerCpuEmbedFirstChunk: Bool = true,

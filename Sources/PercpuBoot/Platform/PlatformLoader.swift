@@ -127,12 +127,10 @@ public enum PlatformLoader {
     static func memblockSetup(_ field: Field, context: LoadContext) throws(InputError) -> MemblockSetup {
         let fields = try field.mapping(keys: ["from-log", "memory", "reserved"])
         var setup = MemblockSetup()
+        // memory/reserved describe memblock before NUMA init; from-log takes over from the
+        // log's dump (taken after NUMA init), so the two combine (x86 needs its e820 RAM
+        // for NUMA init even when the per-CPU setup replays a log).
         if let logField = fields["from-log"] {
-            for other in ["memory", "reserved"] where fields[other] != nil {
-                throw fields.key(other)!.error("'\(other)' cannot be combined with 'from-log', which starts "
-                                               + "memblock from the log's dump instead",
-                                               expected: "either from-log or memory/reserved")
-            }
             setup.fromLog = try context.existingFile(logField, what: "boot log")
         }
         setup.memory = try ranges(fields["memory"], named: true)
