@@ -53,16 +53,18 @@ import PcpuBootTestSupport
     /// `pcpu-alloc: s98392 r8192 d32680 u524288 alloc=1*2097152`, `pcpu-alloc: [0] 0 1 2 3 `.
     /// RAM as the log's "Early memory node ranges": [0x1000, 0x9f000), [0x100000, 0xbfff3000),
     /// [0x100000000, 0x400000000). PFN_ALIGN(98392 + 8192 + 28672 = 135256) = 139264 = 34
-    /// pages, d = 139264 − 106584 = 32680; 4 CPUs → u524288. NODE_DATA and the alloc info
-    /// sit in the top 2 MiB block (whatever sizeof(pg_data_t) — 0x5000 on that build, the
-    /// log's `NODE_DATA(0) allocated [mem 0x3ffff9000-0x3ffffdfff]`), so the chunk is the
-    /// block below: 0x3ffc00000 → @ffff8803ffc00000.
+    /// pages, d = 139264 − 106584 = 32680; 4 CPUs → u524288. The log's `NODE_DATA(0)
+    /// allocated [mem 0x3ffff9000-0x3ffffdfff]`: that build's pgdat is 0x5000 bytes and 8 KiB
+    /// at the top of RAM were taken before (kept as a reservation): 0x3ffffe000 − 0x5000.
+    /// NODE_DATA and the alloc info sit in the top 2 MiB block, so the chunk is the block
+    /// below: 0x3ffc00000 → @ffff8803ffc00000.
     @Test func ubuntu44WithSRAT() throws {
         var platform = x86Platform(kernel: KernelVersion(4, 4), cpus: (0..<4).map { (apic: UInt64($0), pxm: UInt32(0)) },
                                    srat: [(0, 0xa0000, 0), (0x10_0000, 0xbff0_0000, 0), (0x1_0000_0000, 0x3_0000_0000, 0)],
                                    ram: [(0x1000, 0x9_e000), (0x10_0000, 0xbfef_3000), (0x1_0000_0000, 0x3_0000_0000)],
-                                   sratRevision: 1, configure: { $0.nrCpus = 512 })
+                                   sratRevision: 1, configure: { $0.nrCpus = 512; $0.pgDataSize = 0x5000 })
         platform.staticSize = 98392
+        platform.memblock.reserved.append(PhysRange(base: 0x3_ffff_e000, size: 0x2000))
         let result = try Boot.run(platform)
         let lines = result.printkLines
         let first = try #require(lines.firstIndex(of: "SRAT: PXM 0 -> APIC 0x00 -> Node 0"))
@@ -77,6 +79,7 @@ import PcpuBootTestSupport
             "NUMA: Node 0 [mem 0x00000000-0x0009ffff] + [mem 0x00100000-0xbfffffff] -> [mem 0x00000000-0xbfffffff]",
             "NUMA: Node 0 [mem 0x00000000-0xbfffffff] + [mem 0x100000000-0x3ffffffff] -> [mem 0x00000000-0x3ffffffff]",
         ])
+        #expect(lines.contains("NODE_DATA(0) allocated [mem 0x3ffff9000-0x3ffffdfff]"))
         #expect(result.percpuLines == [
             "setup_percpu: NR_CPUS:512 nr_cpumask_bits:512 nr_cpu_ids:4 nr_node_ids:1",
             "PERCPU: Embedded 34 pages/cpu @ffff8803ffc00000 s98392 r8192 d32680 u524288",
@@ -120,14 +123,17 @@ import PcpuBootTestSupport
     /// 0x100000000-0x1081fffff] -> [mem 0x80200000-0x1081fffff]`, then setup_node_data's
     /// `Initmem setup node 0 [mem 0x00000000-0x7fffffff]` and `Initmem setup node 1 [mem
     /// 0x80800000-0x1081fffff]` (0x80200000 rounded up to ZONE_ALIGN, 8 MiB), each followed by
-    /// `  NODE_DATA [mem …]`. Their pgdat was 0x14000 bytes (0x7fff0000 − 0x14000 = 0x7ffdc000,
-    /// the log's node 0 line); with this build's 0x2b000: node 0 = 0x7fff0000 − 0x2b000 =
-    /// 0x7ffc5000, node 1 = 0x108200000 − 0x2b000 = 0x1081d5000.
+    /// `  NODE_DATA [mem …]`. That build's page-rounded pgdat is 0x14000 bytes (the log's
+    /// `[mem 0x7ffdc000-0x7ffeffff]`): node 0 = top of its RAM 0x7fff0000 − 0x14000 =
+    /// 0x7ffdc000; node 1's line ends at 0x1081fdfff, so 8 KiB at the top of its RAM were
+    /// already taken (kept here as a reservation): 0x1081fe000 − 0x14000 = 0x1081ea000.
     @Test func hyperv317TwoNodes() throws {
-        let result = try Boot.run(x86Platform(kernel: KernelVersion(3, 17), cpus: [(0, 0), (1, 0), (2, 1), (3, 1)],
-                                              srat: [(0, 0x8000_0000, 0), (0x8020_0000, 0x77e0_0000, 1), (0x1_0000_0000, 0x820_0000, 1)],
-                                              ram: [(0x1000, 0x9_e000), (0x10_0000, 0x7fef_0000), (0x8020_0000, 0x77e0_0000),
-                                                    (0x1_0000_0000, 0x820_0000)], sratRevision: 1))
+        var platform = x86Platform(kernel: KernelVersion(3, 17), cpus: [(0, 0), (1, 0), (2, 1), (3, 1)],
+                                   srat: [(0, 0x8000_0000, 0), (0x8020_0000, 0x77e0_0000, 1), (0x1_0000_0000, 0x820_0000, 1)],
+                                   ram: [(0x1000, 0x9_e000), (0x10_0000, 0x7fef_0000), (0x8020_0000, 0x77e0_0000),
+                                         (0x1_0000_0000, 0x820_0000)], sratRevision: 1, configure: { $0.pgDataSize = 0x14000 })
+        platform.memblock.reserved.append(PhysRange(base: 0x1_081f_e000, size: 0x2000))
+        let result = try Boot.run(platform)
         let lines = result.printkLines
         let first = try #require(lines.firstIndex(of: "SRAT: PXM 0 -> APIC 0x00 -> Node 0"))
         #expect(Array(lines[first..<(first + 12)]) == [
@@ -140,9 +146,9 @@ import PcpuBootTestSupport
             "SRAT: Node 1 PXM 1 [mem 0x100000000-0x1081fffff]",
             "NUMA: Node 1 [mem 0x80200000-0xf7ffffff] + [mem 0x100000000-0x1081fffff] -> [mem 0x80200000-0x1081fffff]",
             "Initmem setup node 0 [mem 0x00000000-0x7fffffff]",
-            "  NODE_DATA [mem 0x7ffc5000-0x7ffeffff]",
+            "  NODE_DATA [mem 0x7ffdc000-0x7ffeffff]",
             "Initmem setup node 1 [mem 0x80800000-0x1081fffff]",
-            "  NODE_DATA [mem 0x1081d5000-0x1081fffff]",
+            "  NODE_DATA [mem 0x1081ea000-0x1081fdfff]",
         ])
     }
 
