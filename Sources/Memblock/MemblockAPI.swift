@@ -62,10 +62,12 @@ extension Memblock {
 
     /// `memblock_phys_free(base, size)`: give a reserved range back. A zero-length free still traces
     /// (`[base-(base−1)]`) and changes nothing. `memblock_free(ptr, size)` is this with `__pa(ptr)`
-    /// when ptr is non-NULL. Traces `memblock_phys_free: [%pa-%pa] %pS`.
+    /// when ptr is non-NULL. Traces `memblock_phys_free: [%pa-%pa] %pS`; before 5.16
+    /// (`.memblockPhysFreeRename`) the function was `memblock_free(base, size)`, traced
+    /// `   memblock_free: [%pa-%pa] %pS` (three leading spaces).
     @discardableResult
     public mutating func physFree(_ base: UInt64, _ size: UInt64, log: inout KernelLog, caller: String) throws(KernelPanic) -> Bool {
-        traceRange(&log, "memblock_phys_free", base, size, caller)
+        traceRange(&log, profile.kernel.has(.memblockPhysFreeRename) ? "memblock_phys_free" : "   memblock_free", base, size, caller)
         return try removeRange(.reserved, base: base, size: size, log: &log)
     }
 

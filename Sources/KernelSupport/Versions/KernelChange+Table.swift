@@ -172,9 +172,10 @@ extension KernelChange {
                          summary: "memory-less nodes' NODE_DATA comes from alloc_offline_node_data() (caller in memblock=debug)",
                          source: "6.12.117 mm/numa.c", arches: ["x86_64"])
         case .x86MemorylessNodesInFreeAreaInit:
-            return .init(since: .init(6, 1), commit: nil, files: ["arch/x86/mm/numa.c", "mm/page_alloc.c"],
-                         summary: "memory-less nodes get their NODE_DATA in free_area_init() instead of init_memory_less_node()",
-                         source: "5.10 and 6.1.192 arch/x86/mm/numa.c", arches: ["x86_64"])
+            return .init(since: .init(5, 18), commit: nil, files: ["arch/x86/mm/numa.c", "mm/page_alloc.c"],
+                         summary: "init_cpu_to_node() only sets a CPU-only node online; its NODE_DATA comes from free_area_init() (\"Initializing node %d as memoryless\") instead of init_memory_less_node()",
+                         source: "the patches \"arch/x86/mm/numa: Do not initialize nodes twice\" (Oscar Salvador, Feb 2022) and \"mm: handle uninitialized numa nodes gracefully\" (Michal Hocko, posted 2022-01-27), both after the 5.17 merge window; 5.10 and 6.1.192 arch/x86/mm/numa.c differ so",
+                         arches: ["x86_64"])
         // MARK: x86 CPUs and setup_percpu
         case .x86BootCPUNotListedFallbackDropped:
             return .init(since: .init(6, 8), commit: nil, files: ["arch/x86/kernel/smpboot.c"],
@@ -230,6 +231,113 @@ extension KernelChange {
             return .init(since: .init(6, 12), commit: nil, files: ["arch/riscv/include/asm/page.h"],
                          summary: "Sv39 PAGE_OFFSET 0xffffffd800000000 → 0xffffffd600000000",
                          source: "6.12.117 arch/riscv/include/asm/page.h", arches: ["riscv64"])
+        // MARK: old kernels (3.10–5.19)
+        case .riscvArch:
+            return .init(since: .init(4, 15), commit: nil, files: ["arch/riscv"],
+                         summary: "arch/riscv exists (64-bit, Sv39, generic setup_per_cpu_areas)",
+                         source: "the RISC-V port was merged for 4.15 (Palmer Dabbelt's pull, Nov 2017)", arches: ["riscv64"])
+        case .riscvSv48:
+            return .init(since: .init(5, 17), commit: "e8a62cc26ddf (\"riscv: Implement sv48 support\")",
+                         files: ["arch/riscv/mm/init.c", "arch/riscv/include/asm/page.h"],
+                         summary: "set_satp_mode(): Sv48 when the hart has it (Sv39 only before)",
+                         source: "Alexandre Ghiti's sv48 series, merged for 5.17 (id recalled, not re-read)", arches: ["riscv64"])
+        case .riscvSv57:
+            return .init(since: .init(5, 18), commit: "011f09d12052 (\"riscv: mm: Set sv57 on defaultly\")",
+                         files: ["arch/riscv/mm/init.c"], summary: "set_satp_mode() tries Sv57 first",
+                         source: "Qinglin Pan's sv57 series, merged for 5.18 (id recalled, not re-read)", arches: ["riscv64"])
+        case .riscvPageFirstChunk:
+            return .init(since: .init(6, 8), commit: "6b9f29b81b15 (\"riscv: Enable pcpu page first chunk allocator\")",
+                         files: ["arch/riscv/Kconfig", "mm/percpu.c"],
+                         summary: "riscv64 NEED_PER_CPU_PAGE_FIRST_CHUNK: embed failures fall back to the page first chunk (percpu_alloc=page accepted)",
+                         source: "patch v2 2023-12-12 rebased on 6.7 and the riscv for-next pull for 6.8", arches: ["riscv64"])
+        case .riscvSv39PageOffsetD8:
+            return .init(since: .init(5, 17), commit: "e8a62cc26ddf (\"riscv: Implement sv48 support\")",
+                         files: ["arch/riscv/Kconfig", "arch/riscv/include/asm/page.h", "arch/riscv/include/asm/pgtable.h"],
+                         summary: "Sv39 PAGE_OFFSET 0xffffffe000000000 (CONFIG_PAGE_OFFSET, MAXPHYSMEM_128GB) with VMALLOC_END = PAGE_OFFSET - 1 → 0xffffffd800000000 with VMALLOC_END = PAGE_OFFSET",
+                         source: "recalled from the 5.x arch/riscv Kconfig and headers, not verified against a tree", arches: ["riscv64"])
+        case .arm64NUMAPrFmt:
+            return .init(since: .init(4, 9), commit: nil, files: ["arch/arm64/mm/numa.c"],
+                         summary: "pr_fmt \"NUMA: \": \"No NUMA configuration found\" and \"NUMA disabled\" gain the prefix the other lines had as a literal",
+                         source: "\"arm64: numa: Use pr_fmt()\" (Kefeng Wang, v8 2016-09-01); a 4.8 log prints the line unprefixed", arches: ["arm64"])
+        case .arm64NUMAVerboseLinesDropped:
+            return .init(since: .init(4, 18), commit: nil, files: ["arch/arm64/mm/numa.c"],
+                         summary: "no \"NUMA: Adding memblock [0x%llx - 0x%llx] on node %d\" per memory region and no \"NUMA: Initmem setup node %d [mem …]\" before NODE_DATA; the dummy node is one block",
+                         source: "real logs: a 4.13-era HiKey log prints them, Fedora 4.18.16 does not; 4.14–4.17 undetermined (taken as printing); commit not found", arches: ["arm64"])
+        case .arm64KernelImageInVmalloc:
+            return .init(since: .init(4, 6), commit: "f9040773b7bb (\"arm64: move kernel image to base of vmalloc area\")",
+                         files: ["arch/arm64/include/asm/memory.h", "arch/arm64/include/asm/pgtable.h"],
+                         summary: "VMALLOC_START = MODULES_END (VA_START + 128M modules; was VA_START); vmemmap right below the linear map: VMEMMAP_SIZE covers half the VA space",
+                         source: "the 4.6 patches' context lines (VMALLOC_START (MODULES_END), VMEMMAP_SIZE (1UL << (VA_BITS - PAGE_SHIFT - 1)) * sizeof(struct page))", arches: ["arm64"])
+        case .arm64BPFRegion:
+            return .init(since: .init(5, 0), until: .init(5, 11), commit: "91fc957c9b1d (\"arm64/bpf: don't allocate BPF JIT programs in module memory\")",
+                         files: ["arch/arm64/include/asm/memory.h"],
+                         summary: "a 128M BPF JIT region between VA_START (or _PAGE_END) and the modules: VMALLOC_START moves up 128M",
+                         source: "crash-utility's list of arm64 layout changes since 4.9 (quotes the commit); removed with arm64VmallocAfterModulesOnly", arches: ["arm64"])
+        case .arm64FlippedVA:
+            return .init(since: .init(5, 4), commit: "14c127c957c1 (\"arm64: mm: Flip kernel VA space\")",
+                         files: ["arch/arm64/include/asm/memory.h", "arch/arm64/include/asm/pgtable.h"],
+                         summary: "linear map in the lower half: PAGE_OFFSET = -(1 << VA_BITS) (was -(1 << (VA_BITS - 1))); VMALLOC_END = -PUD_SIZE - VMEMMAP_SIZE - 64K (was PAGE_OFFSET - …)",
+                         source: "the patch (its pgtable.h and memory.h hunks)", arches: ["arm64"])
+        case .x86AllocNodeData:
+            return .init(since: .init(3, 18), commit: nil, files: ["arch/x86/mm/numa.c", "mm/page_alloc.c"],
+                         summary: "setup_node_data() (\"Initmem setup node %d [mem …]\" + \"  NODE_DATA [mem …]\") becomes alloc_node_data() (\"NODE_DATA(%d) allocated [mem …]\")",
+                         source: "\"x86: numa: setup_node_data(): drop dead code and rename function\" (Luiz Capitulino, resent 2014-09-15 after 3.17-rc5, its before/after logs)", arches: ["x86_64"])
+        case .x86MemorylessNodesOnline:
+            return .init(since: .init(4, 9), commit: nil, files: ["arch/x86/mm/numa.c"],
+                         summary: "init_cpu_to_node(): a CPU on an offline (CPU-only) node brings it online with init_memory_less_node() → alloc_node_data(); before, the CPU took the nearest online node (find_near_online_node)",
+                         source: "the patch \"x86, numa: Online memory-less nodes at boot time\" (Zhu Guihua / Tang Chen); first release taken as 4.9 with the persistent cpuid<->nodeid series — not pinned", arches: ["x86_64"])
+        case .x86NodeMinSizeDropped:
+            return .init(since: .init(6, 1), commit: nil, files: ["arch/x86/mm/numa.c", "arch/x86/include/asm/numa.h"],
+                         summary: "numa_register_memblks() no longer skips nodes with less than NODE_MIN_SIZE (4 MiB) of memory",
+                         source: "\"x86/mm: drop 4MB restriction on minimal NUMA node size\" (Mike Rapoport, 2023, Cc stable): mainline ≈6.5, but Debian 6.1.192 has the backport, so the model keys it on 6.1",
+                         arches: ["x86_64"])
+        case .x86PageOffsetLDTRemapMoved:
+            return .init(since: .init(4, 20), commit: "d52888aa2753 (\"x86/mm: Move LDT remap out of KASLR region on 5-level paging\")",
+                         files: ["arch/x86/include/asm/page_64_types.h"],
+                         summary: "__PAGE_OFFSET_BASE 0xffff880000000000 → 0xffff888000000000 (5-level 0xff10000000000000 → 0xff11000000000000)",
+                         source: "Ubuntu 4.4 prints @ffff880077200000; the patch (id recalled)", arches: ["x86_64"])
+        case .x86FiveLevelPaging:
+            return .init(since: .init(4, 14), commit: nil, files: ["arch/x86/Kconfig", "arch/x86/include/asm/pgtable_64_types.h"],
+                         summary: "CONFIG_X86_5LEVEL: 5-level paging (PAGE_OFFSET 0xff1…, 12800 TB vmalloc)",
+                         source: "Kirill Shutemov's 5-level series, merged for 4.14 (commit not pinned)", arches: ["x86_64"])
+        case .x86FiveLevelBootSwitch:
+            return .init(since: .init(4, 17), commit: nil, files: ["arch/x86/kernel/head64.c"],
+                         summary: "one kernel runs 4- or 5-level paging as the CPU allows (no5lvl); before, a 5-level kernel needs LA57",
+                         source: "\"x86/mm: Allow to boot without LA57 if CONFIG_X86_5LEVEL=y\" series, merged for 4.17 (commit not pinned)", arches: ["x86_64"])
+        case .x86SratMemoryLineACPIPrefix:
+            return .init(since: .init(4, 9), commit: "3770442e7938 (\"ACPI / NUMA: Move acpi_numa_memory_affinity_init() to drivers/acpi/numa.c\")",
+                         files: ["arch/x86/mm/srat.c", "drivers/acpi/numa.c"],
+                         summary: "\"SRAT: Node %u PXM %u [mem …]\" (and bad_srat's \"SRAT: SRAT not used.\") gain pr_fmt \"ACPI: \" when the function moves out of arch/x86",
+                         source: "real logs bound it: Ubuntu 4.4.0-101 prints \"SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff]\", a 2017-03 (4.11-rc) QEMU boot \"ACPI: SRAT: Node 0 PXM 0 …\"; the commit came with the arm64 ACPI NUMA series, whose release (taken as 4.9) is not verified",
+                         arches: ["x86_64"])
+        case .memblockPhysFreeRename:
+            return .init(since: .init(5, 16), commit: "3ecc68349bba (\"memblock: rename memblock_free to memblock_phys_free\")",
+                         files: ["mm/memblock.c", "mm/percpu.c"],
+                         summary: "the free trace reads \"memblock_phys_free: [%pa-%pa] %pS\" (was \"   memblock_free: [%pa-%pa] %pS\", three leading spaces)",
+                         source: "Mike Rapoport's series (with 4421cca0a3e4), 5.16 merge window; 5.x memblock_free's memblock_dbg quoted in patches; 6.1.192 mm/memblock.c")
+        case .arm64ACPINUMA:
+            return .init(since: .init(4, 9), commit: "d8b47fca8c23 (\"arm64, ACPI, NUMA: NUMA support based on SRAT and SLIT\")",
+                         files: ["arch/arm64/kernel/acpi_numa.c", "arch/arm64/mm/numa.c"],
+                         summary: "arm64 NUMA from the SRAT/SLIT when ACPI is on (before: ACPI machines get the dummy node)",
+                         source: "the same series as 3770442e7938 (x86SratMemoryLineACPIPrefix), so the same release, taken as 4.9; the research believed 4.11 — not verified",
+                         arches: ["arm64"])
+        case .arm64VABits52:
+            return .init(since: .init(5, 4), commit: "b6d00d47e81a (\"arm64: mm: Introduce 52-bit Kernel VAs\")",
+                         files: ["arch/arm64/Kconfig", "arch/arm64/include/asm/memory.h"],
+                         summary: "CONFIG_ARM64_VA_BITS_52 (64K pages) for the kernel's own VA space, with the flipped layout",
+                         source: "Steve Capper's 52-bit kernel VA series, merged with the 5.4 flip (id recalled, not re-read)",
+                         arches: ["arm64"])
+        case .arm64DummyNodeSpansDRAM:
+            return .init(since: .init(4, 20), commit: "77cfe950901e (\"arm64/numa: Report correct memblock range for the dummy node\")",
+                         files: ["arch/arm64/mm/numa.c"],
+                         summary: "\"Faking a node at [mem …]\" starts at memblock_start_of_DRAM() (was 0: [0LLU, PFN_PHYS(max_pfn) - 1])",
+                         source: "the 4.14/4.19 stable backports (Nov 2019) quote the diff; Fedora 4.18.16 on QEMU virt prints [mem 0x0000000000000000-0x0000000047ffffff]; first release taken as 4.20, not verified (late 4.14.y/4.19.y have it)",
+                         arches: ["arm64"])
+        case .riscvNommu:
+            return .init(since: .init(5, 5), commit: nil, files: ["arch/riscv/Kconfig"],
+                         summary: "riscv64 can be built without an MMU (M-mode, percpu-km)",
+                         source: "Christoph Hellwig's riscv nommu series, merged for 5.5 (recalled; the K210 boards followed in 5.8)",
+                         arches: ["riscv64"])
         }
     }
 }

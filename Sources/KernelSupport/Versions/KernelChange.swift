@@ -64,6 +64,29 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case riscvCPUStatusIsAvailability
     case riscvDisabledHartSilent
     case riscvSv39LinearMap128G
+    // MARK: old kernels (3.10–5.19): architectures, NUMA, layouts
+    case riscvArch
+    case riscvSv48
+    case riscvSv57
+    case riscvPageFirstChunk
+    case riscvSv39PageOffsetD8
+    case arm64NUMAPrFmt
+    case arm64NUMAVerboseLinesDropped
+    case arm64KernelImageInVmalloc
+    case arm64BPFRegion
+    case arm64FlippedVA
+    case x86AllocNodeData
+    case x86MemorylessNodesOnline
+    case x86NodeMinSizeDropped
+    case x86PageOffsetLDTRemapMoved
+    case x86FiveLevelPaging
+    case x86FiveLevelBootSwitch
+    case x86SratMemoryLineACPIPrefix
+    case memblockPhysFreeRename
+    case arm64ACPINUMA
+    case arm64VABits52
+    case arm64DummyNodeSpansDRAM
+    case riscvNommu
 }
 
 /// What the table says of one change.

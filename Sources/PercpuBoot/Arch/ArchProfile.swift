@@ -43,6 +43,7 @@ public struct ArchProfile: Equatable, Sendable, Codable {
     public init(arch: Architecture, kernel: KernelVersion, config: KernelConfig, cmdline: KernelCommandLine) {
         self.arch = arch
         self.kernel = kernel
+        let config = Self.kernelConfig(config, arch: arch, kernel: kernel)
         self.config = config
         self.pageShift = fls(config.pageSize) - 1
         self.smpCacheBytes = 64
@@ -57,16 +58,17 @@ public struct ArchProfile: Equatable, Sendable, Codable {
         case .riscv64:
             // arch/riscv/mm/init.c set_satp_mode(): Sv57 unless `no5lvl`, Sv48 unless `no4lvl`,
             // never more than the hardware (the platform's paging) supports.
-            var mode = config.pagingMode ?? .sv57
+            var mode = Self.riscvKernelPagingLimit(config.pagingMode ?? .sv57, kernel: kernel)
             if cmdline.no4lvl { mode = .sv39 } else if cmdline.no5lvl && mode == .sv57 { mode = .sv48 }
             pagingMode = mode
             layout = config.mmu ? .riscv64(mode: mode, kernel: kernel) : .noMMU
         case .x86_64:
-            // arch/x86/kernel/head64.c check_la57_support(): `no5lvl` keeps 4-level paging.
+            // arch/x86/kernel/head64.c check_la57_support(): `no5lvl` keeps 4-level paging
+            // (from 4.17; a 4.14–4.16 5-level kernel has no such switch).
             var mode = config.pagingMode ?? .level4
-            if cmdline.no5lvl { mode = .level4 }
+            if cmdline.no5lvl && kernel.has(.x86FiveLevelBootSwitch) { mode = .level4 }
             pagingMode = mode
-            layout = .x86_64(mode: mode, kmsan: config.kmsan)
+            layout = .x86_64(mode: mode, kmsan: config.kmsan, kernel: kernel)
         }
     }
 

@@ -34,6 +34,7 @@ extension VmallocLayout {
     ///   `VMALLOC_END = -PUD_SIZE - VMEMMAP_SIZE - SZ_64K` (gives the 0x781fefff0000 of
     ///   commit 09cea6195073 for 64K pages and VA_BITS = 52).
     static func arm64(vaBits: Int, pageShift: Int, kernel: KernelVersion) -> VmallocLayout {
+        if !kernel.has(.arm64FlippedVA) { return arm64BeforeFlip(vaBits: vaBits, pageShift: pageShift, kernel: kernel) }
         let vaBitsMin = vaBits > 48 ? 48 : vaBits
         let pageOffset = negPow2(vaBits)
         let pageEndMin = negPow2(vaBitsMin - 1)          // _PAGE_END(VA_BITS_MIN)
@@ -44,7 +45,8 @@ extension VmallocLayout {
             // PUD_SHIFT = ARM64_HW_PGTABLE_LEVEL_SHIFT(1); with ≤ 3 levels the PUD folds into the PGD.
             let pudShift = (pageShift - 3) * min(levels, 3) + 3
             let vmemmapSize = (pageEndMin &- pageOffset) >> UInt64(vmemmapShift)
-            let start = pageEndMin &+ 2 * sz128M
+            // 5.4–5.10; the 128M BPF region went away in 5.11 (`.arm64BPFRegion`).
+            let start = pageEndMin &+ sz128M &+ (kernel.has(.arm64BPFRegion) ? sz128M : 0)
             let end = 0 &- (UInt64(1) << UInt64(pudShift)) &- vmemmapSize &- 0x10000
             return VmallocLayout(pageOffset: pageOffset, vmallocStart: start, vmallocEnd: end,
                                  kernelImageStart: start)
@@ -69,6 +71,8 @@ extension VmallocLayout {
         let pageOffset: UInt64
         let pgdirShift: UInt64
         switch mode {
+        case .sv39 where !kernel.has(.riscvSv39PageOffsetD8):
+            return riscv64Sv39Before517()
         case .sv39:
             pageOffset = kernel.has(.riscvSv39LinearMap128G) ? 0xffff_ffd6_0000_0000 : 0xffff_ffd8_0000_0000
             pgdirShift = 30
@@ -87,10 +91,14 @@ extension VmallocLayout {
     /// x86_64, `arch/x86/include/asm/pgtable_64_types.h` without KASLR:
     /// `VMALLOC_START = vmalloc_base`, `VMALLOC_END = START + (VMALLOC_SIZE_TB << 40) - 1`
     /// with 32 TB (4-level) or 12800 TB (5-level); KMSAN takes a quarter.
-    static func x86_64(mode: PagingMode, kmsan: Bool) -> VmallocLayout {
+    /// `__PAGE_OFFSET_BASE` moved up by 512 GiB (one PGD slot) in 4.20 (`.x86PageOffsetLDTRemapMoved`);
+    /// the vmalloc space has not moved since 2.6 (4-level) / 4.14 (5-level).
+    static func x86_64(mode: PagingMode, kmsan: Bool, kernel: KernelVersion) -> VmallocLayout {
         let fiveLevel = mode == .level5
         let start: UInt64 = fiveLevel ? 0xffa0_0000_0000_0000 : 0xffff_c900_0000_0000
-        let pageOffset: UInt64 = fiveLevel ? 0xff11_0000_0000_0000 : 0xffff_8880_0000_0000
+        let moved = kernel.has(.x86PageOffsetLDTRemapMoved)
+        let pageOffset: UInt64 = fiveLevel ? (moved ? 0xff11_0000_0000_0000 : 0xff10_0000_0000_0000)
+                                           : (moved ? 0xffff_8880_0000_0000 : 0xffff_8800_0000_0000)
         var tb: UInt64 = fiveLevel ? 12800 : 32
         if kmsan { tb /= 4 }
         return VmallocLayout(pageOffset: pageOffset, vmallocStart: start, vmallocEnd: start &+ (tb << 40) &- 1,

@@ -20,6 +20,9 @@ public enum Boot {
     /// the kernel would do, panics included, is in the result.
     public static func run(_ platform: Platform, memblockLog: MemblockLog? = nil) throws(BootError) -> BootResult {
         let cmdline = KernelCommandLine(platform.cmdline)
+        if let reason = ArchProfile.unsupportedReason(arch: platform.arch, kernel: platform.kernel, config: platform.config) {
+            throw .emulation(reason)
+        }
         let profile = ArchProfile(arch: platform.arch, kernel: platform.kernel, config: platform.config, cmdline: cmdline)
         var log = KernelLog()
         for key in cmdline.malformed { log.print(.warning, "", "Malformed early option '\(key)'") }
@@ -104,7 +107,8 @@ public enum Boot {
     /// page first chunk's own area.
     static func earlyVmallocAreas(_ profile: ArchProfile, outcome: PercpuOutcome) -> [(UInt64, UInt64)] {
         var areas: [(UInt64, UInt64)] = []
-        if profile.arch == .arm64 {
+        // The arm64 image sits at VMALLOC_START from 4.6 (`.arm64KernelImageInVmalloc`); before, in the linear map.
+        if profile.arch == .arm64 && profile.kernel.has(.arm64KernelImageInVmalloc) {
             let start = profile.layout.kernelImageStart
             areas.append((start, start &+ profile.kernelImageSize &+ profile.pageSize))
         }

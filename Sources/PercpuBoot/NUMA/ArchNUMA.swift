@@ -56,7 +56,11 @@ struct ArchNUMA {
                                memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Topology.Method {
         var method = Topology.Method.dummy
         if !numaOff {
-            if !acpiDisabled, case .acpi(let acpi) = firmware {
+            // arm64 before its ACPI NUMA (`.arm64ACPINUMA`): with ACPI on, no firmware NUMA at all.
+            // Its dummy_numa_init said so itself (4.7/4.8: without the prefix).
+            if !acpiDisabled, case .acpi = firmware, profile.arch == .arm64, !profile.kernel.has(.arm64ACPINUMA) {
+                log.print(.info, unprefixedInfoPrefix, "No NUMA configuration found")
+            } else if !acpiDisabled, case .acpi(let acpi) = firmware {
                 if try runNumaInit(memblock: &memblock, log: &log, { (s: inout ArchNUMA, m: inout Memblock, l: inout KernelLog) throws(KernelPanic) in
                     try s.acpiNumaInit(acpi, memblock: &m, log: &l)
                 }) == 0 { method = .acpi }
@@ -95,7 +99,7 @@ struct ArchNUMA {
         if ret < 0 { return ret }
         ret = try initFunction(&self, &memblock, &log)
         if ret >= 0 && parsed.isEmpty {
-            log.print(.info, Self.prefix, "No NUMA configuration found")
+            log.print(.info, unprefixedInfoPrefix, "No NUMA configuration found")
             ret = -Errno.EINVAL
         }
         if ret >= 0 { ret = try numaRegisterNodes(memblock: &memblock, log: &log) }
@@ -174,16 +178,20 @@ struct ArchNUMA {
             return -Errno.ENOMEM
         }
         parsed.insert(nid)
+        printAddingMemblock(nid, start, end, log: &log)     // arm64 4.7–4.17
         return 0
     }
 
     /// `dummy_numa_init` (v6.8/v6.12): one node 0 spanning memblock's DRAM.
     mutating func dummyNumaInit(memblock: inout Memblock, log: inout KernelLog) -> Int {
-        let start = memblock.startOfDRAM
-        let end = memblock.endOfDRAM &- 1
-        if numaOff { log.print(.info, Self.prefix, "NUMA disabled") }
+        // arm64 before 77cfe950901e printed [0, PFN_PHYS(max_pfn) - 1] (`.arm64DummyNodeSpansDRAM`).
+        let oldRange = profile.arch == .arm64 && !profile.kernel.has(.arm64DummyNodeSpansDRAM)
+        let start = oldRange ? 0 : memblock.startOfDRAM
+        let end = (oldRange ? memblock.endOfDRAM.roundedDown(to: profile.pageSize) : memblock.endOfDRAM) &- 1
+        if numaOff { log.print(.info, unprefixedInfoPrefix, "NUMA disabled") }
         log.print(.info, Self.prefix, "Faking a node at [mem \(Printk.pa(start))-\(Printk.pa(end))]")
-        let ret = numaAddMemblk(0, start, end &+ 1, memblock: &memblock, log: &log)
+        let ret = arm64VerboseNUMALines ? addDummyNodePerRegion(memblock: &memblock, log: &log)
+                                        : numaAddMemblk(0, start, end &+ 1, memblock: &memblock, log: &log)
         if ret != 0 {
             log.print(.err, Self.prefix, "NUMA init failed")
             return ret
@@ -220,6 +228,7 @@ struct ArchNUMA {
         if startPFN >= endPFN {
             log.print(.info, Self.prefix, "Initmem setup node \(nid) [<memory-less node>]")
         }
+        printInitmemSetupNode(nid, startPFN: startPFN, endPFN: endPFN, log: &log)     // arm64 4.7–4.17
         guard let phys = try memblock.physAllocTryNid(size: size, align: profile.smpCacheBytes, nid: nid, log: &log) else {
             throw KernelPanic("Cannot allocate \(size) bytes for node \(nid) data")
         }

@@ -25,7 +25,7 @@ extension X86NUMA {
             let start = blocks.map(\.start).min() ?? maxAddress
             let end = blocks.map(\.end).max() ?? 0
             if start >= end { continue }
-            try allocNodeData(nid, memblock: &memblock, log: &log)
+            try registerNodeData(nid, start: start, end: end, memblock: &memblock, log: &log)   // X86NUMALegacy.swift
         }
         memblock.dump(log: &log)
         return 0

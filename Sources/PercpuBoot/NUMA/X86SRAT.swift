@@ -12,6 +12,9 @@ import Memblock
 /// so its processor list only describes the MADT.
 extension X86NUMA {
     static let acpiPrefix = "ACPI: "
+    /// The memory-affinity and bad_srat lines: arch/x86/mm/srat.c printed them bare until
+    /// they moved under drivers/acpi/numa.c's pr_fmt (`.x86SratMemoryLineACPIPrefix`).
+    var sratPrefix: String { profile.kernel.has(.x86SratMemoryLineACPIPrefix) ? Self.acpiPrefix : "" }
 
     /// `x86_acpi_numa_init`: `acpi_numa_init()`'s error, or -EINVAL if the SRAT was
     /// found bad on the way.
@@ -110,27 +113,27 @@ extension X86NUMA {
         if sratRevision <= 1 { pxmBits &= 0xff }
         let node = acpiMapPXMToNode(Int(Int32(bitPattern: pxmBits)))
         if node == NUMA_NO_NODE {
-            log.print(.err, Self.acpiPrefix, "SRAT: Too many proximity domains.")
+            log.print(.err, sratPrefix, "SRAT: Too many proximity domains.")
             badSRAT(log: &log)
             return false
         }
         if memblks.addMemblk(node, start, end, log: &log) < 0 {
-            log.print(.err, Self.acpiPrefix, "SRAT: Failed to add memblk to node \(node) [mem \(hex10(start))-\(hex10(end &- 1))]")
+            log.print(.err, sratPrefix, "SRAT: Failed to add memblk to node \(node) [mem \(hex10(start))-\(hex10(end &- 1))]")
             badSRAT(log: &log)
             return false
         }
         memblks.nodesParsed.insert(node)
         let flags = (mem.hotpluggable ? " hotplug" : "") + (mem.nonVolatile ? " non-volatile" : "")
-        log.print(.info, Self.acpiPrefix, "SRAT: Node \(node) PXM \(pxmBits) [mem \(hex10(start))-\(hex10(end &- 1))]\(flags)")
+        log.print(.info, sratPrefix, "SRAT: Node \(node) PXM \(pxmBits) [mem \(hex10(start))-\(hex10(end &- 1))]\(flags)")
         if mem.hotpluggable, !(try memblock.markHotplug(start, mem.length, log: &log)) {
-            log.print(.warning, Self.acpiPrefix, "SRAT: Failed to mark hotplug range [mem \(hex10(start))-\(hex10(end &- 1))] in memblock")
+            log.print(.warning, sratPrefix, "SRAT: Failed to mark hotplug range [mem \(hex10(start))-\(hex10(end &- 1))] in memblock")
         }
         return true
     }
 
     /// `bad_srat()`: `ACPI: SRAT: SRAT not used.` and `disable_srat()`.
     mutating func badSRAT(log: inout KernelLog) {
-        log.print(.err, Self.acpiPrefix, "SRAT: SRAT not used.")
+        log.print(.err, sratPrefix, "SRAT: SRAT not used.")
         sratDisabled = true
     }
 

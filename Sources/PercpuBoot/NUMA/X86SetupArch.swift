@@ -17,10 +17,6 @@ enum X86SetupArch {
         case .deviceTree:
             throw BootError.emulation("x86_64 with device-tree firmware (of_numa_init, x86_flattree_get_config) is not emulated; describe the machine's ACPI tables")
         }
-        guard profile.kernel.has(.x86MemorylessNodesInFreeAreaInit) else {
-            let since = KernelChange.x86MemorylessNodesInFreeAreaInit.entry.since
-            throw BootError.emulation("x86_64 NUMA init is emulated from kernel \(since) on; kernel \(profile.kernel) still sets up memory-less nodes with init_memory_less_node(), which pcpu-boot does not emulate")
-        }
         let config = profile.config
         var nrCPUIDs = config.nrCpus
         if let n = cmdline.nrCPUs, n > 0, n < nrCPUIDs { nrCPUIDs = n }   // kernel/smp.c nrcpus()
@@ -31,7 +27,10 @@ enum X86SetupArch {
         // A KernelPanic thrown here is the emulated kernel's panic (Boot reports it).
         if config.numa {
             method = try numa.x86NumaInit(acpi: acpi, acpiDisabled: cmdline.acpiOff, memblock: &memblock, log: &log)
-            try freeAreaInitMemorylessNodes(&numa, memblock: &memblock, log: &log)
+            // 5.18+: free_area_init gives CPU-only nodes their pgdat; before, init_cpu_to_node (below).
+            if profile.kernel.has(.x86MemorylessNodesInFreeAreaInit) {
+                try freeAreaInitMemorylessNodes(&numa, memblock: &memblock, log: &log)
+            }
         } else {
             numa.possibleNodes = [0]
             numa.onlineNodes = [0]
@@ -43,7 +42,13 @@ enum X86SetupArch {
             ? X86CPUTopology.enumerate(acpi, nrCPUIDs: nrCPUIDs, maxCPUs: maxCPUs, possibleCPUs: cmdline.possibleCPUs, log: &log)
             : X86CPUs.enumerate(acpi, kernel: profile.kernel, nrCPUIDs: nrCPUIDs, maxCPUs: maxCPUs,
                                 possibleCPUs: cmdline.possibleCPUs, log: &log)
-        if config.numa { _ = cpus.initCPUToNode(numa: &numa) }
+        if config.numa {
+            if profile.kernel.has(.x86MemorylessNodesInFreeAreaInit) {
+                _ = cpus.initCPUToNode(numa: &numa)
+            } else {
+                try X86NUMA.legacyInitCPUToNode(cpus, numa: &numa, memblock: &memblock, log: &log)
+            }
+        }
         let nodes = numa.possibleNodes.sorted()
         let cpuToNode = (0..<cpus.nrCPUIDs).map { $0 < numa.cpuToNode.count ? numa.cpuToNode[$0] : NUMA_NO_NODE }
         return Topology(method: method, numaOff: cmdline.numaOff, possibleCPUs: cpus.possible, nrCPUIDs: cpus.nrCPUIDs,

@@ -19,12 +19,12 @@ extension PercpuContext {
             if node == NUMA_NO_NODE || !topology.isOnline(node) || topology.nodeData[node] == nil {
                 let ptr = try memblock.allocFrom(size: size, align: align, minAddr: goal, log: &log, caller: "pcpu_fc_alloc")
                 log.print(.info, fcAllocPrefix, "cpu \(cpu) has no node \(node) or node-local memory")
-                log.dynamicDebug(fcAllocPrefix, "per cpu data for cpu\(cpu) \(size) bytes at 0x\(Printk.hex(ptr ?? 0, minDigits: 1))")
+                log.dynamicDebug(fcAllocPrefix, "per cpu data for cpu\(cpu) \(size) bytes at \(fcAllocDebugAddress(ptr ?? 0))")
                 return ptr
             }
             let ptr = try memblock.allocTryNid(size: size, align: align, minAddr: goal, maxAddr: MEMBLOCK_ALLOC_ACCESSIBLE,
                                                nid: node, log: &log, caller: "pcpu_fc_alloc")
-            log.dynamicDebug(fcAllocPrefix, "per cpu data for cpu\(cpu) \(size) bytes on node\(node) at 0x\(Printk.hex(ptr ?? 0, minDigits: 1))")
+            log.dynamicDebug(fcAllocPrefix, "per cpu data for cpu\(cpu) \(size) bytes on node\(node) at \(fcAllocDebugAddress(ptr ?? 0))")
             return ptr
         } catch {
             throw .panic(error)
@@ -36,6 +36,12 @@ extension PercpuContext {
     /// arch/x86/kernel/setup_percpu.c (pr_fmt `setup_percpu: `).
     var fcAllocPrefix: String {
         profile.kernel.has(.percpuGenericFcAlloc) || profile.arch != .x86_64 ? Self.prefix : "setup_percpu: "
+    }
+
+    /// The address in pcpu_fc_alloc's pr_debug: `0x%llx` in mm/percpu.c (5.17+), `%016lx`
+    /// in x86's own `pcpu_alloc_bootmem` before (`.percpuGenericFcAlloc`).
+    func fcAllocDebugAddress(_ phys: UInt64) -> String {
+        fcAllocPrefix == Self.prefix ? "0x" + Printk.hex(phys, minDigits: 1) : Printk.hex(phys, minDigits: 16)
     }
 
     /// `pcpu_fc_free(ptr, size)` = `memblock_free`, inlined into its callers
