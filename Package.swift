@@ -23,19 +23,21 @@ let package = Package(
         .target(name: "DeviceTree", dependencies: ["KernelSupport"]),
         // mm/percpu.c chunk metadata: pcpu_alloc_first_chunk, bitmap blocks and hints.
         .target(name: "PercpuChunk", dependencies: ["KernelSupport"]),
+        // mm/percpu.c, percpu-vm.c, percpu-km.c, percpu-stats.c after boot: the dynamic allocator.
+        .target(name: "PercpuAlloc", dependencies: ["KernelSupport", "PercpuChunk"]),
         // The boot pipeline: platform, firmware, NUMA, setup_per_cpu_areas, reports.
         .target(name: "PercpuBoot", dependencies: [
-            "KernelSupport", "Memblock", "DeviceTree", "PercpuChunk",
+            "KernelSupport", "Memblock", "DeviceTree", "PercpuChunk", "PercpuAlloc",
             .product(name: "Yams", package: "Yams"),
         ]),
         // The command line as a library, so tests can run it in-process.
         .target(name: "PcpuBootCLI", dependencies: [
-            "PercpuBoot",
+            "PercpuBoot", "PercpuAlloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pcpu-boot", dependencies: ["PcpuBootCLI"]),
         // The benchmark: swift run -c release pcpu-boot-bench
-        .executableTarget(name: "pcpu-boot-bench", dependencies: ["PercpuBoot"]),
+        .executableTarget(name: "pcpu-boot-bench", dependencies: ["PercpuBoot", "PercpuAlloc"]),
 
         // Shared test helpers: fixture paths, small platforms built in code.
         .target(name: "PcpuBootTestSupport", dependencies: ["PercpuBoot"], path: "Tests/Support"),
@@ -44,7 +46,8 @@ let package = Package(
                     exclude: ["KernelSuite/README.md"]),
         .testTarget(name: "DeviceTreeTests", dependencies: ["DeviceTree"]),
         .testTarget(name: "PercpuChunkTests", dependencies: ["PercpuChunk"]),
+        .testTarget(name: "PercpuAllocTests", dependencies: ["PercpuAlloc", "PercpuChunk", "PercpuBoot", "PcpuBootTestSupport"]),
         .testTarget(name: "PercpuBootTests", dependencies: ["PercpuBoot", "PcpuBootTestSupport"]),
-        .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot", "PcpuBootTestSupport"]),
+        .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot", "PercpuAlloc", "PcpuBootTestSupport"]),
     ]
 )
