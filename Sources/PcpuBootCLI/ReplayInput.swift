@@ -14,7 +14,7 @@ enum ReplayInput {
                 throw ReplayInputError(message: error.description)
             }
         }
-        let isCallTrace = text.split(separator: "\n", maxSplits: 50).contains {
+        let isCallTrace = text.split(maxSplits: 50, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).prefix(50).contains {
             $0.hasPrefix("alloc size=") || $0.hasPrefix("free 0x") || $0 == "balance"
         }
         if !isCallTrace && PercpuTracepointParser.looksLikeTracepoints(text) { return .tracepoints(text) }

@@ -45,7 +45,7 @@ public enum PercpuCallTraceParser {
     public static func parse(_ text: String, file: String) throws(TraceParseError) -> PercpuCallTrace {
         var trace = PercpuCallTrace(lines: [], state: [], hasState: false)
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             number += 1
             var line = Substring(raw)
             if line.hasSuffix("\r") { line = line.dropLast() }

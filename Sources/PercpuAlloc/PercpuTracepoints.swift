@@ -34,7 +34,7 @@ public enum PercpuTracepointParser {
     public static func parse(_ text: String) -> (records: [PercpuTracepoint], skipped: Int) {
         var records: [PercpuTracepoint] = []
         var skipped = 0
-        for raw in text.split(separator: "\n") {
+        for raw in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             guard raw.contains("percpu_") else { continue }
             var matched = false
             for name in names {
