@@ -6,8 +6,8 @@ import PercpuChunk
 extension PcpuAllocator {
     /// `pcpu_addr_in_chunk(chunk, addr)`: inside the served region.
     func pcpuAddrInChunk(_ id: Int?, _ addr: UInt64) -> Bool {
-        guard let id, let chunk = chunks[id]?.md else { return false }
-        return addr >= chunk.regionStart && addr < chunk.regionEnd
+        guard let id, storage[id].alive else { return false }
+        return addr >= storage[id].md.regionStart && addr < storage[id].md.regionEnd
     }
 
     /// `pcpu_chunk_addr_search(addr)`: the first chunk, the reserved chunk,
@@ -35,26 +35,31 @@ extension PcpuAllocator {
     public mutating func freePercpu(_ ptr: UInt64) throws(PcpuAllocError) {
         guard ptr != 0 else { return }
         let addr = pcpuPtrToAddr(ptr)
-        guard let id = pcpuChunkAddrSearch(addr), let chunk = chunks[id] else {
+        guard let id = pcpuChunkAddrSearch(addr), storage[id].alive else {
             throw .badPointer(ptr, "no chunk serves this address")
         }
-        let offset = addr &- chunk.md.baseAddr
-        guard offset < UInt64(chunk.md.regionBits) * PcpuConstants.minAllocSize,
+        // (No copy of the chunk is held across the free: it would make the bitmaps copy on write.)
+        let base = storage[id].md.baseAddr
+        let offset = addr &- base
+        guard offset < UInt64(storage[id].md.regionBits) * PcpuConstants.minAllocSize,
               offset % PcpuConstants.minAllocSize == 0 else {
-            throw .badPointer(ptr, "not an area start in chunk 0x\(Printk.hex(chunk.md.baseAddr))")
+            throw .badPointer(ptr, "not an area start in chunk 0x\(Printk.hex(base))")
         }
         let off = Int(offset)
-        guard chunk.md.allocMap.test(off / 4), chunk.md.boundMap.test(off / 4) else {
-            throw .badPointer(ptr, "offset \(off) of chunk 0x\(Printk.hex(chunk.md.baseAddr)) is not an allocated area")
+        guard storage[id].md.allocMap.test(off / 4), storage[id].md.boundMap.test(off / 4) else {
+            throw .badPointer(ptr, "offset \(off) of chunk 0x\(Printk.hex(base)) is not an allocated area")
         }
         let size = pcpuFreeArea(id, off: off)
         record(.free(ptr: ptr, chunk: id, off: off, size: size))
         pcpuMemcgFreeHook(id, off: off)
 
         var needBalance = false
-        let now = chunks[id]!
-        if !now.isolated && now.md.freeBytes == geometry.unitSize {
-            needBalance = lists.entries(slots.free).contains { $0 != id }
+        if storage[id].isolated == false && storage[id].md.freeBytes == geometry.unitSize {
+            var cursor = lists.first(slots.free)
+            while let other = cursor, !needBalance {
+                needBalance = other != id
+                cursor = lists.after(other)
+            }
         } else if behaviour.partialDepopulation && pcpuShouldReclaimChunk(id) {
             pcpuIsolateChunk(id)
             needBalance = true
@@ -68,9 +73,9 @@ extension PcpuAllocator {
     /// quarter of its pages empty, when the rest of the system keeps more than
     /// PCPU_EMPTY_POP_PAGES_HIGH empty pages without it.
     func pcpuShouldReclaimChunk(_ id: Int) -> Bool {
-        guard geometry.backend == .vm, id != firstChunk, id != reservedChunk, let chunk = chunks[id] else { return false }
-        let empty = chunk.md.nrEmptyPopPages
-        return (chunk.isolated && empty != 0)
-            || (nrEmptyPopPages > pcpuEmptyPopPagesHigh + empty && empty >= chunk.md.nrPages / 4)
+        guard geometry.backend == .vm, id != firstChunk, id != reservedChunk, storage[id].alive else { return false }
+        let empty = storage[id].md.nrEmptyPopPages
+        return (storage[id].isolated && empty != 0)
+            || (nrEmptyPopPages > pcpuEmptyPopPagesHigh + empty && empty >= storage[id].md.nrPages / 4)
     }
 }

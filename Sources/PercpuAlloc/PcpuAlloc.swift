@@ -89,7 +89,7 @@ extension PcpuAllocator {
         found: do {
             // serve reserved allocations from the reserved chunk if available
             if reserved, let r = reservedChunk {
-                let start = chunks[r]!.md.pcpuFindBlockFit(allocBits: bits, align: bitAlign, popOnly: isAtomic)
+                let start = storage[r].md.pcpuFindBlockFit(allocBits: bits, align: bitAlign, popOnly: isAtomic)
                 if start < 0 { return fail("alloc from reserved chunk failed") }
                 off = pcpuAllocArea(r, allocBits: bits, align: bitAlign, start: start)
                 if off < 0 { return fail("alloc from reserved chunk failed") }
@@ -108,7 +108,7 @@ extension PcpuAllocator {
                     var cursor = lists.first(slot)
                     while let id = cursor {
                         cursor = lists.after(id)               // list_for_each_entry_safe
-                        let start = chunks[id]!.md.pcpuFindBlockFit(allocBits: bits, align: bitAlign, popOnly: isAtomic)
+                        let start = storage[id].md.pcpuFindBlockFit(allocBits: bits, align: bitAlign, popOnly: isAtomic)
                         if start < 0 {
                             if slot < pcpuSlotFailThreshold { pcpuChunkMove(id, slot: 0) }
                             continue
@@ -134,10 +134,10 @@ extension PcpuAllocator {
 
         // area_found: pcpu_stats_area_alloc
         stats.areaAlloc(size: size)
-        chunks[chunkID]!.nrAlloc += 1
-        chunks[chunkID]!.maxAllocSize = max(chunks[chunkID]!.maxAllocSize, size)
+        storage[chunkID].nrAlloc += 1
+        storage[chunkID].maxAllocSize = max(storage[chunkID].maxAllocSize, size)
 
-        let ptr = addrToPcpuPtr(chunks[chunkID]!.md.baseAddr &+ UInt64(off))
+        let ptr = addrToPcpuPtr(storage[chunkID].md.baseAddr &+ UInt64(off))
         // (the recorded traces log the pointer when pcpu_alloc_area returns, before populating)
         record(.alloc(size: requested, align: requestedAlign, reserved: reserved, gfp: gfp, ptr: ptr,
                       chunk: chunkID, off: off))
@@ -147,7 +147,8 @@ extension PcpuAllocator {
             let page = Int(geometry.pageSize)
             let rs0 = off / page
             let pageEnd = (off + size + page - 1) / page
-            for run in chunks[chunkID]!.md.populated.clearRuns(from: rs0, limit: pageEnd) {
+            let runs = storage[chunkID].md.populated.clearRuns(from: rs0, limit: pageEnd)
+            for run in runs {
                 _ = pcpuPopulateChunk(chunkID, start: run.lowerBound, end: run.upperBound)
                 pcpuChunkPopulated(chunkID, start: run.lowerBound, end: run.upperBound)
             }
@@ -168,13 +169,13 @@ extension PcpuAllocator {
     mutating func pcpuMemcgPostAllocHook(_ id: Int, off: Int, size: Int, gfp: UInt32) {
         guard geometry.memcgKmem, gfp & GFP.account != 0 else { return }
         let bytes = pcpuObjFullSize(size)
-        chunks[id]!.charged[off / Int(PcpuConstants.minAllocSize)] = bytes
+        storage[id].charged[off / Int(PcpuConstants.minAllocSize)] = bytes
         memcgChargedBytes += bytes
     }
 
     /// `pcpu_memcg_free_hook(chunk, off, size)`: uncharge what the area charged.
     mutating func pcpuMemcgFreeHook(_ id: Int, off: Int) {
-        guard let bytes = chunks[id]?.charged.removeValue(forKey: off / Int(PcpuConstants.minAllocSize)) else { return }
+        guard let bytes = storage[id].charged.removeValue(forKey: off / Int(PcpuConstants.minAllocSize)) else { return }
         memcgChargedBytes -= bytes
     }
 }

@@ -79,6 +79,35 @@ extension PcpuChunk {
     }
 }
 
+extension PcpuChunk {
+    /// The chunk half of `pcpu_alloc_area`: find, mark, hint. Returns the bit
+    /// offset (or -1) and the change of `nr_empty_pop_pages`. Runs in place on
+    /// the allocator's chunk storage.
+    mutating func pcpuAllocAreaInChunk(allocBits: Int, alignMask: Int, start: Int) -> (bitOff: Int, emptyDelta: Int) {
+        let mapBits = regionBits
+        let end = min(start + allocBits + bitsPerBlock, mapBits)
+        let found = pcpuFindZeroArea(size: end, start: start, nr: allocBits, alignMask: alignMask)
+        let bitOff = found.index
+        if bitOff >= end { return (-1, 0) }
+        if found.largestBits != 0 {
+            pcpuBlockUpdateScan(bitOff: found.largestOff, bits: found.largestBits)
+        }
+        // update alloc map and boundary map
+        allocMap.set(bitOff ..< bitOff + allocBits)
+        boundMap.set(bitOff)
+        boundMap.clear(bitOff + 1 ..< bitOff + allocBits)
+        boundMap.set(bitOff + allocBits)
+        freeBytes -= allocBits * Int(PcpuConstants.minAllocSize)
+        // update first free bit
+        if bitOff == chunkMD.firstFree {
+            chunkMD.firstFree = allocMap.findNextZero(from: bitOff + allocBits, limit: mapBits)
+        }
+        let emptyBefore = nrEmptyPopPages
+        blockUpdateHintAlloc(bitOff: bitOff, bits: allocBits)
+        return (bitOff, nrEmptyPopPages - emptyBefore)
+    }
+}
+
 extension PcpuAllocator {
     /// `pcpu_alloc_area(chunk, alloc_bits, align, start)`: scan the bitmap from
     /// `start` (at most one block past the request) for a first fit, record a
@@ -86,37 +115,13 @@ extension PcpuAllocator {
     /// update free_bytes, first_free and the hints, relocate the chunk.
     /// Returns the byte offset, or -1.
     mutating func pcpuAllocArea(_ id: Int, allocBits: Int, align: Int, start: Int) -> Int {
+        guard storage[id].alive else { return -1 }
         let oslot = pcpuChunkSlot(id)
         let alignMask = align != 0 ? align - 1 : 0
-        guard var chunk = chunks[id]?.md else { return -1 }
-        chunks[id]?.md = PcpuChunk.placeholder          // keep the bitmaps uniquely referenced
-        let mapBits = chunk.regionBits
-        let end = min(start + allocBits + bitsPerBlock, mapBits)
-        let found = chunk.pcpuFindZeroArea(size: end, start: start, nr: allocBits, alignMask: alignMask)
-        let bitOff = found.index
-        if bitOff >= end {
-            chunks[id]?.md = chunk
-            return -1
-        }
-        if found.largestBits != 0 {
-            chunk.pcpuBlockUpdateScan(bitOff: found.largestOff, bits: found.largestBits)
-        }
-        // update alloc map and boundary map
-        chunk.allocMap.set(bitOff ..< bitOff + allocBits)
-        chunk.boundMap.set(bitOff)
-        chunk.boundMap.clear(bitOff + 1 ..< bitOff + allocBits)
-        chunk.boundMap.set(bitOff + allocBits)
-        chunk.freeBytes -= allocBits * Int(PcpuConstants.minAllocSize)
-        // update first free bit
-        if bitOff == chunk.chunkMD.firstFree {
-            chunk.chunkMD.firstFree = chunk.allocMap.findNextZero(from: bitOff + allocBits, limit: mapBits)
-        }
-        let emptyBefore = chunk.nrEmptyPopPages
-        chunk.blockUpdateHintAlloc(bitOff: bitOff, bits: allocBits)
-        let delta = chunk.nrEmptyPopPages - emptyBefore
-        chunks[id]?.md = chunk
+        let (bitOff, delta) = storage[id].md.pcpuAllocAreaInChunk(allocBits: allocBits, alignMask: alignMask, start: start)
+        if bitOff < 0 { return -1 }
         // pcpu_update_empty_pages(): the chunk's count moved inside the hint update.
-        if delta != 0 && id != reservedChunk && chunks[id]?.isolated == false { nrEmptyPopPages += delta }
+        if delta != 0 && id != reservedChunk && !storage[id].isolated { nrEmptyPopPages += delta }
         pcpuChunkRelocate(id, oslot: oslot)
         return bitOff * Int(PcpuConstants.minAllocSize)
     }

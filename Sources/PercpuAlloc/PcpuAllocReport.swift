@@ -65,7 +65,7 @@ public enum PcpuAllocTextReport {
         for warning in a.warnings { out += "  " + warning + "\n" }
         out += "\nChunks by slot:\n"
         for (slot, id) in a.chunksInListOrder {
-            guard let chunk = a.chunks[id] else { continue }
+            guard let chunk = a.chunk(id) else { continue }
             let c = chunk.md, m = c.chunkMD
             var role = id == a.firstChunk ? " first chunk" : ""
             if id == a.reservedChunk { role = " reserved chunk" }
@@ -121,7 +121,7 @@ public enum PcpuAllocJSONReport {
 
     public static func render(_ a: PcpuAllocator) -> String {
         let chunks = a.chunksInListOrder.compactMap { (slot, id) -> Chunk? in
-            guard let chunk = a.chunks[id] else { return nil }
+            guard let chunk = a.chunk(id) else { return nil }
             let c = chunk.md, m = c.chunkMD
             return Chunk(slot: slot, role: id == a.firstChunk ? "first" : id == a.reservedChunk ? "reserved" : "dynamic",
                          baseAddr: "0x" + Printk.hex(c.baseAddr), nrPages: c.nrPages, nrPopulated: c.nrPopulated,
@@ -162,7 +162,7 @@ public enum PcpuAllocSVGReport {
     /// One row per chunk: a strip per page, allocated bytes dark, free light,
     /// unpopulated pages hatched grey, hidden head/tail of the first chunk black.
     public static func render(_ a: PcpuAllocator) -> String {
-        let rows = a.chunksInListOrder.compactMap { entry in a.chunks[entry.id].map { (entry.slot, entry.id, $0) } }
+        let rows = a.chunksInListOrder.compactMap { entry in a.chunk(entry.id).map { (entry.slot, entry.id, $0) } }
         let pageWidth = 24.0, rowHeight = 28.0, left = 260.0
         let maxPages = rows.map(\.2.md.nrPages).max() ?? 1
         let width = left + Double(maxPages) * pageWidth + 20

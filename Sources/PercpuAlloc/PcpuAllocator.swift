@@ -26,6 +26,8 @@ public struct PcpuAllocChunk: Sendable, Equatable {
     public var vmAreas: [VmArea] = []
     /// The slot list the chunk is on (nil: on none, e.g. the reserved chunk).
     public var listSlot: Int?
+    /// False once `pcpu_destroy_chunk` freed it.
+    public var alive = true
 
     public init(md: PcpuChunk) { self.md = md }
 }
@@ -80,8 +82,16 @@ public struct PcpuAllocator: Sendable {
     public let behaviour: PcpuAllocBehaviour
     public let slots: PcpuSlots
 
-    /// Every chunk ever created, by id; destroyed chunks become nil.
-    public internal(set) var chunks: [PcpuAllocChunk?] = []
+    /// Every chunk ever created, by id (destroyed ones keep their slot with
+    /// `alive` false). Not optional, so that hot paths borrow a chunk in place
+    /// instead of copying it out of an Optional.
+    var storage: [PcpuAllocChunk] = []
+    /// Every chunk ever created, by id; destroyed chunks are nil.
+    public var chunks: [PcpuAllocChunk?] { storage.map { $0.alive ? $0 : nil } }
+    /// Chunk `id` if it exists and was not destroyed.
+    public func chunk(_ id: Int) -> PcpuAllocChunk? {
+        storage.indices.contains(id) && storage[id].alive ? storage[id] : nil
+    }
     /// `pcpu_chunk_lists`: a doubly linked list per slot, as the kernel's
     /// `list_head`s (list order decides which chunk serves an allocation).
     var lists: ChunkLists
@@ -135,13 +145,13 @@ public struct PcpuAllocator: Sendable {
         self.lists = ChunkLists(nrSlots: firstChunk.slots.nrSlots)
         var reserved: Int?
         if let r = firstChunk.reservedChunk {
-            chunks.append(PcpuAllocChunk(md: r))
+            storage.append(PcpuAllocChunk(md: r))
             reserved = 0
         }
-        chunks.append(PcpuAllocChunk(md: firstChunk.dynamicChunk))
-        chunkBases = chunks.map { $0?.md.baseAddr ?? 0 }
+        storage.append(PcpuAllocChunk(md: firstChunk.dynamicChunk))
+        chunkBases = storage.map(\.md.baseAddr)
         self.reservedChunk = reserved
-        self.firstChunk = chunks.count - 1
+        self.firstChunk = storage.count - 1
         self.nrEmptyPopPages = firstChunk.nrEmptyPopPages
         self.nrPopulated = firstChunk.nrPopulated
         self.vmalloc = VmallocFreeSpace(ranges: [(geometry.vmallocStart, geometry.vmallocEnd)])
@@ -176,8 +186,8 @@ public struct PcpuAllocator: Sendable {
     public func chunksOnSlot(_ slot: Int) -> [Int] { lists.entries(slot) }
 
     /// The base address of a chunk (also of a destroyed one, from the events).
-    public func chunkBase(_ id: Int) -> UInt64? { chunks.indices.contains(id) ? chunks[id]?.md.baseAddr : nil }
+    public func chunkBase(_ id: Int) -> UInt64? { chunk(id)?.md.baseAddr }
 
     /// Makes room in the list nodes for every chunk id.
-    mutating func ensureListCapacity() { lists.ensureCapacity(chunks.count) }
+    mutating func ensureListCapacity() { lists.ensureCapacity(storage.count) }
 }

@@ -25,14 +25,14 @@ extension PcpuAllocator {
         let first = lists.first(freeSlot)
         var toFree: [Int] = []
         for id in lists.entries(freeSlot) where id != first {
-            if !emptyOnly || chunks[id]!.md.nrEmptyPopPages == 0 {
+            if !emptyOnly || storage[id].md.nrEmptyPopPages == 0 {
                 lists.remove(id)
-                chunks[id]!.listSlot = nil
+                storage[id].listSlot = nil
                 toFree.insert(id, at: 0)                   // list_move() adds at the front of to_free
             }
         }
         for id in toFree {
-            for run in setRuns(chunks[id]!.md.populated, limit: chunks[id]!.md.nrPages) {
+            for run in setRuns(storage[id].md.populated, limit: storage[id].md.nrPages) {
                 pcpuChunkDepopulated(id, start: run.lowerBound, end: run.upperBound)
             }
             pcpuDestroyChunk(id)
@@ -58,13 +58,13 @@ extension PcpuAllocator {
             while slot <= slots.free {
                 if nrToPop == 0 { break }
                 var target: Int?
-                for id in lists.entries(slot) where chunks[id]!.md.nrPages - chunks[id]!.md.nrPopulated != 0 {
+                for id in lists.entries(slot) where storage[id].md.nrPages - storage[id].md.nrPopulated != 0 {
                     target = id
                     break
                 }
                 if let id = target {
                     // @chunk can't go away while pcpu_alloc_mutex is held
-                    for run in chunks[id]!.md.populated.clearRuns(from: 0, limit: chunks[id]!.md.nrPages) {
+                    for run in storage[id].md.populated.clearRuns(from: 0, limit: storage[id].md.nrPages) {
                         let nr = min(run.count, nrToPop)
                         _ = pcpuPopulateChunk(id, start: run.lowerBound, end: run.lowerBound + nr)
                         nrToPop -= nr
@@ -89,14 +89,14 @@ extension PcpuAllocator {
     mutating func pcpuReclaimPopulated() {
         let bpb = bitsPerBlock
         while let id = lists.first(slots.toDepopulate) {
-            var freedStart = chunks[id]!.md.nrPages
+            var freedStart = storage[id].md.nrPages
             var freedEnd = 0
             var reintegrate = false
-            var i = chunks[id]!.md.nrPages - 1
+            var i = storage[id].md.nrPages - 1
             var end = -1
             while i >= 0 {
                 // no more work to do
-                if chunks[id]!.md.nrEmptyPopPages == 0 { break }
+                if storage[id].md.nrEmptyPopPages == 0 { break }
                 // reintegrate chunk to prevent atomic alloc failures
                 if nrEmptyPopPages < pcpuEmptyPopPagesHigh {
                     reintegrate = true
@@ -104,7 +104,7 @@ extension PcpuAllocator {
                 }
                 // An empty populated page starts or extends the (i, end] range;
                 // at page 0 the range is closed by stepping below it.
-                if chunks[id]!.md.mdBlocks[i].contigHint == bpb && chunks[id]!.md.populated.test(i) {
+                if storage[id].md.mdBlocks[i].contigHint == bpb && storage[id].md.populated.test(i) {
                     if end == -1 { end = i }
                     if i > 0 {
                         i -= 1
@@ -124,11 +124,11 @@ extension PcpuAllocator {
                 i -= 1
             }
             _ = (freedStart, freedEnd)                         // pcpu_post_unmap_tlb_flush: nothing to emulate
-            if reintegrate || chunks[id]!.md.freeBytes == geometry.unitSize {
+            if reintegrate || storage[id].md.freeBytes == geometry.unitSize {
                 pcpuReintegrateChunk(id)
             } else {
                 lists.moveTail(id, slot: slots.sidelined)
-                chunks[id]!.listSlot = slots.sidelined
+                storage[id].listSlot = slots.sidelined
             }
         }
     }

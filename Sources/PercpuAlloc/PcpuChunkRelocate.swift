@@ -91,15 +91,15 @@ extension PcpuAllocator {
     /// PCPU_MIN_ALLOC_SIZE is free or there is no contig hint, else the slot of
     /// the contig hint in bytes (the free slot for an entirely free chunk).
     func pcpuChunkSlot(_ id: Int) -> Int {
-        guard let chunk = chunks[id] else { return 0 }
-        return PercpuChunk.pcpuChunkSlot(chunk.md, unitSize: UInt64(geometry.unitSize))
+        guard storage[id].alive else { return 0 }
+        return PercpuChunk.pcpuChunkSlot(storage[id].md, unitSize: UInt64(geometry.unitSize))
     }
 
     /// `__pcpu_chunk_move(chunk, slot, move_front)`: never the reserved chunk.
     mutating func pcpuChunkMove(_ id: Int, slot: Int, front: Bool = true) {
         guard id != reservedChunk else { return }
         if front { lists.moveFront(id, slot: slot) } else { lists.moveTail(id, slot: slot) }
-        chunks[id]?.listSlot = slot
+        storage[id].listSlot = slot
     }
 
     /// `pcpu_chunk_relocate(chunk, oslot)`: after an allocation or free, move the
@@ -107,35 +107,33 @@ extension PcpuAllocator {
     /// (more free space), to the back when it moved down. Isolated chunks stay.
     mutating func pcpuChunkRelocate(_ id: Int, oslot: Int) {
         let nslot = pcpuChunkSlot(id)
-        if chunks[id]?.isolated == true { return }
+        if storage[id].isolated == true { return }
         if oslot != nslot { pcpuChunkMove(id, slot: nslot, front: oslot < nslot) }
     }
 
     /// `pcpu_isolate_chunk(chunk)` (5.14+): out of `pcpu_nr_empty_pop_pages`,
     /// onto the front of the to_depopulate slot.
     mutating func pcpuIsolateChunk(_ id: Int) {
-        guard var chunk = chunks[id] else { return }
-        if !chunk.isolated {
-            chunk.isolated = true
-            nrEmptyPopPages -= chunk.md.nrEmptyPopPages
-            chunks[id] = chunk
+        if !storage[id].isolated {
+            storage[id].isolated = true
+            nrEmptyPopPages -= storage[id].md.nrEmptyPopPages
         }
         lists.moveFront(id, slot: slots.toDepopulate)
-        chunks[id]?.listSlot = slots.toDepopulate
+        storage[id].listSlot = slots.toDepopulate
     }
 
     /// `pcpu_reintegrate_chunk(chunk)` (5.14+): back into the counts and onto its slot.
     mutating func pcpuReintegrateChunk(_ id: Int) {
-        guard let chunk = chunks[id], chunk.isolated else { return }
-        chunks[id]?.isolated = false
-        nrEmptyPopPages += chunk.md.nrEmptyPopPages
+        guard storage[id].alive, storage[id].isolated else { return }
+        storage[id].isolated = false
+        nrEmptyPopPages += storage[id].md.nrEmptyPopPages
         pcpuChunkRelocate(id, oslot: -1)
     }
 
     /// `pcpu_update_empty_pages(chunk, nr)`: the chunk's count, and the global
     /// one unless the chunk is the reserved chunk or isolated.
     mutating func pcpuUpdateEmptyPages(_ id: Int, _ nr: Int) {
-        chunks[id]?.md.nrEmptyPopPages += nr
-        if id != reservedChunk && chunks[id]?.isolated == false { nrEmptyPopPages += nr }
+        storage[id].md.nrEmptyPopPages += nr
+        if id != reservedChunk && storage[id].isolated == false { nrEmptyPopPages += nr }
     }
 }

@@ -41,8 +41,8 @@ extension PcpuAllocator {
             chunk.md.baseAddr = kmNextBase
             kmNextBase = kmNextBase &+ (geometry.pageSize << order)
         }
-        let id = chunks.count
-        chunks.append(chunk)
+        let id = storage.count
+        storage.append(chunk)
         chunkBases.append(chunk.md.baseAddr)
         insertLiveBase(chunk.md.baseAddr, id: id)
         ensureListCapacity()
@@ -59,13 +59,15 @@ extension PcpuAllocator {
     /// `pcpu_destroy_chunk(chunk)`: percpu-vm frees the vm areas (they return to
     /// the free space only when the lazy vmap purge runs), percpu-km the pages.
     mutating func pcpuDestroyChunk(_ id: Int) {
-        guard let chunk = chunks[id] else { return }
+        guard let chunk = chunk(id) else { return }
         stats.nrChunks -= 1
         record(.destroyChunk(chunk: id, base: chunk.md.baseAddr))
         lists.remove(id)
         for (_, bytes) in chunk.charged { memcgChargedBytes -= bytes }
         if geometry.backend == .vm { pcpuFreeVmAreas(chunk.vmAreas) }
-        chunks[id] = nil
+        storage[id].alive = false
+        storage[id].md = PcpuChunk.placeholder            // free the bitmaps
+        storage[id].charged = [:]
         liveBases.removeAll { $0.id == id }
     }
 
@@ -83,8 +85,8 @@ extension PcpuAllocator {
     /// backed; they count as populated and, being free, as empty populated pages.
     mutating func pcpuChunkPopulated(_ id: Int, start: Int, end: Int) {
         let nr = end - start
-        chunks[id]?.md.populated.set(start ..< end)
-        chunks[id]?.md.nrPopulated += nr
+        storage[id].md.populated.set(start ..< end)
+        storage[id].md.nrPopulated += nr
         nrPopulated += nr
         pcpuUpdateEmptyPages(id, nr)
         record(.populated(chunk: id, start: start, end: end))
@@ -93,8 +95,8 @@ extension PcpuAllocator {
     /// `pcpu_chunk_depopulated(chunk, page_start, page_end)`.
     mutating func pcpuChunkDepopulated(_ id: Int, start: Int, end: Int) {
         let nr = end - start
-        chunks[id]?.md.populated.clear(start ..< end)
-        chunks[id]?.md.nrPopulated -= nr
+        storage[id].md.populated.clear(start ..< end)
+        storage[id].md.nrPopulated -= nr
         nrPopulated -= nr
         pcpuUpdateEmptyPages(id, -nr)
         record(.depopulated(chunk: id, start: start, end: end))

@@ -76,30 +76,37 @@ extension PcpuChunk {
     }
 }
 
+extension PcpuChunk {
+    /// The chunk half of `pcpu_free_area`, in place: returns the bytes freed and
+    /// the pages that became empty.
+    mutating func pcpuFreeAreaInChunk(off: Int) -> (freed: Int, emptyPages: Int) {
+        let bitOff = off / Int(PcpuConstants.minAllocSize)
+        // find end index
+        let end = boundMap.findNextSet(from: bitOff + 1, limit: regionBits)
+        let bits = end - bitOff
+        allocMap.clear(bitOff ..< end)
+        let freed = bits * Int(PcpuConstants.minAllocSize)
+        freeBytes += freed
+        // update first free bit
+        chunkMD.firstFree = min(chunkMD.firstFree, bitOff)
+        let empty = bits > 0 ? pcpuBlockUpdateHintFree(bitOff: bitOff, bits: bits) : 0
+        return (freed, empty)
+    }
+}
+
 extension PcpuAllocator {
     /// `pcpu_free_area(chunk, off)`: the area's size from bound_map (the next
     /// boundary after its start), cleared from alloc_map; free_bytes,
     /// first_free and hints updated, the chunk relocated. Returns the bytes freed.
     mutating func pcpuFreeArea(_ id: Int, off: Int) -> Int {
+        guard storage[id].alive else { return 0 }
         let oslot = pcpuChunkSlot(id)
-        guard var chunk = chunks[id]?.md else { return 0 }
-        chunks[id]?.md = PcpuChunk.placeholder
         // pcpu_stats_area_dealloc
-        stats.nrDealloc += 1
-        stats.nrCurAlloc -= 1
-        chunks[id]?.nrAlloc -= 1
-
-        let bitOff = off / Int(PcpuConstants.minAllocSize)
-        // find end index
-        let end = chunk.boundMap.findNextSet(from: bitOff + 1, limit: chunk.regionBits)
-        let bits = end - bitOff
-        chunk.allocMap.clear(bitOff ..< end)
-        let freed = bits * Int(PcpuConstants.minAllocSize)
-        chunk.freeBytes += freed
-        chunk.chunkMD.firstFree = min(chunk.chunkMD.firstFree, bitOff)
-        let empty = bits > 0 ? chunk.pcpuBlockUpdateHintFree(bitOff: bitOff, bits: bits) : 0
-        chunks[id]?.md = chunk
-        if empty != 0 && id != reservedChunk && chunks[id]?.isolated == false { nrEmptyPopPages += empty }
+        stats.nrDealloc &+= 1
+        stats.nrCurAlloc &-= 1
+        storage[id].nrAlloc -= 1
+        let (freed, empty) = storage[id].md.pcpuFreeAreaInChunk(off: off)
+        if empty != 0 && id != reservedChunk && !storage[id].isolated { nrEmptyPopPages += empty }
         pcpuChunkRelocate(id, oslot: oslot)
         return freed
     }

@@ -47,7 +47,7 @@ extension PcpuAllocator {
         }
         for slot in 0 ..< slots.nrSlots {
             for id in lists.entries(slot) {
-                guard let chunk = chunks[id] else { continue }
+                guard let chunk = chunk(id) else { continue }
                 lines.append(chunkLine(chunk, slot: slot))
             }
         }

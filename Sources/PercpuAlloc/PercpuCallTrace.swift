@@ -41,26 +41,106 @@ public struct TraceParseError: Error, Equatable, Sendable, CustomStringConvertib
 }
 
 public enum PercpuCallTraceParser {
-    /// Parses the whole trace; the first bad line is an error.
+    /// Parses the whole trace; the first bad line is an error. Lines are read as
+    /// bytes (the format is ASCII); a line the fast path does not accept goes
+    /// through `parseLine`, which gives the precise error.
     public static func parse(_ text: String, file: String) throws(TraceParseError) -> PercpuCallTrace {
         var trace = PercpuCallTrace(lines: [], state: [], hasState: false)
+        let bytes = Array(text.utf8)
+        trace.lines.reserveCapacity(bytes.count / 40)
         var number = 0
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        var start = 0
+        let count = bytes.count
+        while start < count {
+            var end = start
+            while end < count && bytes[end] != 0x0a { end += 1 }
             number += 1
-            var line = Substring(raw)
-            if line.hasSuffix("\r") { line = line.dropLast() }
+            var stop = end
+            if stop > start && bytes[stop - 1] == 0x0d { stop -= 1 }
+            defer { start = end + 1 }
+            if stop == start { continue }
             if trace.hasState {
-                if !line.hasPrefix("#") && !line.isEmpty { trace.state.append(String(line)) }
+                if bytes[start] != 0x23 {                          // '#'
+                    trace.state.append(String(decoding: bytes[start ..< stop], as: UTF8.self))
+                }
                 continue
             }
-            if line.hasPrefix("# state at panic()") {
-                trace.hasState = true
+            if bytes[start] == 0x23 {
+                if bytes[start ..< stop].starts(with: Array("# state at panic()".utf8)) { trace.hasState = true }
                 continue
             }
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            trace.lines.append((number, try parseLine(line, file: file, number: number)))
+            if let event = fastLine(bytes, start, stop) {
+                trace.lines.append((number, event))
+            } else {
+                let line = Substring(String(decoding: bytes[start ..< stop], as: UTF8.self))
+                trace.lines.append((number, try parseLine(line, file: file, number: number)))
+            }
         }
         return trace
+    }
+
+    /// The common lines, parsed from bytes; nil sends the line to `parseLine`.
+    static func fastLine(_ b: [UInt8], _ start: Int, _ stop: Int) -> PercpuCallLine? {
+        var i = start
+        func word(_ w: StaticString) -> Bool {
+            let n = w.utf8CodeUnitCount
+            guard stop - i >= n else { return false }
+            let p = w.utf8Start
+            for k in 0 ..< n where b[i + k] != p[k] { return false }
+            i += n
+            return true
+        }
+        func number() -> UInt64? {
+            var value: UInt64 = 0
+            var digits = 0
+            if stop - i > 2 && b[i] == 0x30 && b[i + 1] == 0x78 {     // 0x
+                i += 2
+                while i < stop, let d = hexDigit(b[i]) {
+                    guard value >> 60 == 0 else { return nil }
+                    value = value << 4 | UInt64(d)
+                    i += 1
+                    digits += 1
+                }
+            } else {
+                while i < stop, b[i] >= 0x30, b[i] <= 0x39 {
+                    let (m, o1) = value.multipliedReportingOverflow(by: 10)
+                    let (a, o2) = m.addingReportingOverflow(UInt64(b[i] - 0x30))
+                    guard !o1, !o2 else { return nil }
+                    value = a
+                    i += 1
+                    digits += 1
+                }
+            }
+            return digits > 0 ? value : nil
+        }
+        if word("alloc size=") {
+            guard let size = number(), word(" align="), let align = number(), word(" reserved="), let reserved = number(),
+                  word(" gfp="), let gfp = number(), size <= UInt64(Int32.max), align <= UInt64(Int32.max),
+                  gfp <= UInt64(UInt32.max) else { return nil }
+            var ptr: UInt64?
+            if i < stop {
+                guard word(" -> "), let p = number() else { return nil }
+                ptr = p
+            }
+            guard i == stop else { return nil }
+            return .alloc(size: Int(size), align: Int(align), reserved: reserved != 0, gfp: UInt32(gfp), ptr: ptr)
+        }
+        if word("free ") {
+            guard let p = number(), i == stop else { return nil }
+            return .free(ptr: p)
+        }
+        if word("balance") { return i == stop ? .balance : nil }
+        return nil
+    }
+
+    @inline(__always)
+    static func hexDigit(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30 ... 0x39: c - 0x30
+        case 0x61 ... 0x66: c - 0x61 + 10
+        case 0x41 ... 0x46: c - 0x41 + 10
+        default: nil
+        }
     }
 
     static func parseLine(_ line: Substring, file: String, number: Int) throws(TraceParseError) -> PercpuCallLine {

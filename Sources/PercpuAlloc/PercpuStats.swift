@@ -54,13 +54,13 @@ extension PcpuAllocator {
         p("empty_pop_pages", Int64(nrEmptyPopPages))
         out += "\n"
         out += "Per Chunk Stats:\n----------------------------------------\n"
-        if let r = reservedChunk, let chunk = chunks[r] {
+        if let r = reservedChunk, let chunk = chunk(r) {
             out += "Chunk: <- Reserved Chunk\n"
             out += chunkMapStats(chunk)
         }
         for slot in 0 ..< slots.nrSlots {
             for id in lists.entries(slot) {
-                guard let chunk = chunks[id] else { continue }
+                guard let chunk = chunk(id) else { continue }
                 if id == firstChunk {
                     out += "Chunk: <- First Chunk\n"
                 } else if slot == slots.toDepopulate {

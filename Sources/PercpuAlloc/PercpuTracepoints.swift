@@ -139,7 +139,7 @@ extension PcpuAllocator {
                     observed.conflicts += 1
                 }
             case let .free(base, off, ptr):
-                guard let id = chunkID(base: base), let chunk = chunks[id] else {
+                guard let id = chunkID(base: base), let chunk = chunk(id) else {
                     observed.unknownChunks += 1
                     continue
                 }
@@ -161,7 +161,7 @@ extension PcpuAllocator {
                     observed.unknownChunks += 1
                     continue
                 }
-                for run in setRuns(chunks[id]!.md.populated, limit: chunks[id]!.md.nrPages) {
+                for run in setRuns(storage[id].md.populated, limit: storage[id].md.nrPages) {
                     pcpuChunkDepopulated(id, start: run.lowerBound, end: run.upperBound)
                 }
                 pcpuDestroyChunk(id)
@@ -187,8 +187,8 @@ extension PcpuAllocator {
             }
             for area in chunk.vmAreas { vmalloc.occupy(area.start, area.end) }
         }
-        let id = chunks.count
-        chunks.append(chunk)
+        let id = storage.count
+        storage.append(chunk)
         chunkBases.append(base)
         insertLiveBase(base, id: id)
         ensureListCapacity()
@@ -205,20 +205,20 @@ extension PcpuAllocator {
         let minAlloc = 4
         let bytes = alignUp(max(size, 1), minAlloc)
         let bits = bytes / minAlloc
-        guard off % minAlloc == 0, let md = chunks[id]?.md, off / minAlloc + bits <= md.regionBits,
+        guard off % minAlloc == 0, storage[id].alive, case let md = storage[id].md, off / minAlloc + bits <= md.regionBits,
               md.allocMap.findNextSet(from: off / minAlloc, limit: off / minAlloc + bits) == off / minAlloc + bits else {
             return false
         }
         let placed = pcpuAllocArea(id, allocBits: bits, align: 1, start: off / minAlloc)
         guard placed == off else { return false }
         stats.areaAlloc(size: bytes)
-        chunks[id]!.nrAlloc += 1
-        chunks[id]!.maxAllocSize = max(chunks[id]!.maxAllocSize, bytes)
+        storage[id].nrAlloc += 1
+        storage[id].maxAllocSize = max(storage[id].maxAllocSize, bytes)
         let ptr = addrToPcpuPtr(chunkBases[id] &+ UInt64(off))
         record(.alloc(size: size, align: align, reserved: reserved, gfp: gfp, ptr: ptr, chunk: id, off: off))
         if gfp & GFP.directReclaim != 0 {
             let page = Int(geometry.pageSize)
-            for run in chunks[id]!.md.populated.clearRuns(from: off / page, limit: (off + bytes + page - 1) / page) {
+            for run in storage[id].md.populated.clearRuns(from: off / page, limit: (off + bytes + page - 1) / page) {
                 pcpuChunkPopulated(id, start: run.lowerBound, end: run.upperBound)
             }
         }

@@ -28,8 +28,8 @@ extension PcpuChunk {
             block.contigHint = 0
         }
         block.rightFree = 0
-        for run in allocMap.clearRuns(from: base + start, limit: base + bpb) {
-            block.update(start: run.lowerBound - base, end: run.upperBound - base)
+        allocMap.forEachClearRun(from: base + start, limit: base + bpb) { s, e in
+            block.update(start: s - base, end: e - base)
         }
         mdBlocks[index] = block
     }
