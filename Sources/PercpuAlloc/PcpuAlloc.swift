@@ -169,13 +169,20 @@ extension PcpuAllocator {
     mutating func pcpuMemcgPostAllocHook(_ id: Int, off: Int, size: Int, gfp: UInt32) {
         guard geometry.memcgKmem, gfp & GFP.account != 0 else { return }
         let bytes = pcpuObjFullSize(size)
-        storage[id].charged[off / Int(PcpuConstants.minAllocSize)] = bytes
+        if storage[id].charged.isEmpty {
+            storage[id].charged = [UInt16](repeating: 0, count: storage[id].md.regionBits)
+        }
+        // size <= PCPU_MIN_UNIT_SIZE (32 KiB) fits 16 bits.
+        storage[id].charged[off / Int(PcpuConstants.minAllocSize)] = UInt16(truncatingIfNeeded: size)
         memcgChargedBytes += bytes
     }
 
     /// `pcpu_memcg_free_hook(chunk, off, size)`: uncharge what the area charged.
     mutating func pcpuMemcgFreeHook(_ id: Int, off: Int) {
-        guard let bytes = storage[id].charged.removeValue(forKey: off / Int(PcpuConstants.minAllocSize)) else { return }
+        let bit = off / Int(PcpuConstants.minAllocSize)
+        guard !storage[id].charged.isEmpty, storage[id].charged[bit] != 0 else { return }
+        let bytes = pcpuObjFullSize(Int(storage[id].charged[bit]))
+        storage[id].charged[bit] = 0
         memcgChargedBytes -= bytes
     }
 }

@@ -20,8 +20,10 @@ public struct PcpuAllocChunk: Sendable, Equatable {
     public var nrAlloc: Int = 0
     public var maxAllocSize: Int = 0
     /// `obj_cgroups[]` (CONFIG_MEMCG_KMEM; 6.10+ `obj_exts[].cgroup`): the bytes
-    /// charged (`pcpu_obj_full_size`) by each accounted area, keyed by its bit offset.
-    public var charged: [Int: Int] = [:]
+    /// charged by each accounted area: like the kernel's vector, one entry per
+    /// bit offset, here the area's size (0: not accounted), allocated at the
+    /// first accounted area (the charge is `pcpu_obj_full_size(size)`).
+    public var charged: [UInt16] = []
     /// Index of the vmalloc areas (`chunk->data`) in `PcpuAllocator.vmAreas`, percpu-vm only.
     public var vmAreas: [VmArea] = []
     /// The slot list the chunk is on (nil: on none, e.g. the reserved chunk).

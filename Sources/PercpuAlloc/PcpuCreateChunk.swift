@@ -63,11 +63,11 @@ extension PcpuAllocator {
         stats.nrChunks -= 1
         record(.destroyChunk(chunk: id, base: chunk.md.baseAddr))
         lists.remove(id)
-        for (_, bytes) in chunk.charged { memcgChargedBytes -= bytes }
+        for size in chunk.charged where size != 0 { memcgChargedBytes -= pcpuObjFullSize(Int(size)) }
         if geometry.backend == .vm { pcpuFreeVmAreas(chunk.vmAreas) }
         storage[id].alive = false
         storage[id].md = PcpuChunk.placeholder            // free the bitmaps
-        storage[id].charged = [:]
+        storage[id].charged = []
         liveBases.removeAll { $0.id == id }
     }
 

@@ -26,29 +26,31 @@ public struct PcpuReplayComparison: Sendable, Equatable {
 extension PcpuAllocator {
     /// Replays `trace`. The recording's gdb script sometimes reports one event
     /// twice (a breakpoint hit reported again): `alloc ? -> P` right after the
-    /// allocation that returned P, and `free P` right after `free P` of an area
-    /// no longer live. Those lines are not replayed; their line numbers are
+    /// allocation that returned P, and `free P` right after `free P` (no
+    /// allocation in between, so the area is no longer live). Those lines are not replayed; their line numbers are
     /// kept in `duplicateReports` (a second free would have changed free_bytes,
     /// which the recorded final state rules out). Frees name the recorded pointer; when the emulated
     /// allocation of that call returned another pointer, the emulated one is
     /// freed, so that one divergence does not derail the rest of the replay.
     public mutating func replay(_ trace: PercpuCallTrace) throws(PcpuAllocError) {
-        var live: [UInt64: UInt64] = [:]           // recorded pointer -> emulated pointer
-        var previous: PercpuCallLine?
+        // Recorded pointer -> emulated pointer, only where they differ (a divergence).
+        var moved: [UInt64: UInt64] = [:]
+        var previousFree: UInt64?
         for (line, event) in trace.lines {
-            defer { previous = event }
+            let lastFree = previousFree
+            previousFree = nil
             switch event {
             case let .alloc(size, align, reserved, gfp, recorded):
                 let result = pcpuAlloc(size: size, align: align, reserved: reserved, gfp: gfp)
-                if let recorded, let ptr = result.ptr { live[recorded] = ptr }
+                if let recorded, let ptr = result.ptr, ptr != recorded { moved[recorded] = ptr }
             case .free(let recorded):
-                if previous == .free(ptr: recorded) && live[recorded] == nil {
+                previousFree = recorded
+                if lastFree == recorded {
                     // The recording reported one pcpu_free_area twice (see duplicateReports).
                     duplicateReports.append(line)
-                    previous = event
                     continue
                 }
-                let ptr = live.removeValue(forKey: recorded) ?? recorded
+                let ptr = moved.isEmpty ? recorded : moved.removeValue(forKey: recorded) ?? recorded
                 do { try freePercpu(ptr) } catch { replayErrors.append("line \(line): \(error)") }
             case .balance:
                 pcpuBalanceWorkfn()
