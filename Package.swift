@@ -27,19 +27,21 @@ let package = Package(
         .target(name: "KernelBuild"),
         // mm/percpu.c chunk metadata: pcpu_alloc_first_chunk, bitmap blocks and hints.
         .target(name: "PercpuChunk", dependencies: ["KernelSupport"]),
+        // mm/percpu.c, percpu-vm.c, percpu-km.c, percpu-stats.c after boot: the dynamic allocator.
+        .target(name: "PercpuAlloc", dependencies: ["KernelSupport", "PercpuChunk"]),
         // The boot pipeline: platform, firmware, NUMA, setup_per_cpu_areas, reports.
         .target(name: "PercpuBoot", dependencies: [
-            "KernelSupport", "Memblock", "DeviceTree", "ACPITables", "KernelBuild", "PercpuChunk",
+            "KernelSupport", "Memblock", "DeviceTree", "ACPITables", "KernelBuild", "PercpuChunk", "PercpuAlloc",
             .product(name: "Yams", package: "Yams"),
         ]),
         // The command line as a library, so tests can run it in-process.
         .target(name: "PcpuBootCLI", dependencies: [
-            "PercpuBoot", "KernelBuild",
+            "PercpuBoot", "KernelBuild", "PercpuAlloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pcpu-boot", dependencies: ["PcpuBootCLI"]),
         // The benchmark: swift run -c release pcpu-boot-bench
-        .executableTarget(name: "pcpu-boot-bench", dependencies: ["PercpuBoot"]),
+        .executableTarget(name: "pcpu-boot-bench", dependencies: ["PercpuBoot", "PercpuAlloc"]),
 
         // Shared test helpers: fixture paths, small platforms built in code.
         .target(name: "PcpuBootTestSupport", dependencies: ["PercpuBoot"], path: "Tests/Support"),
@@ -50,7 +52,8 @@ let package = Package(
         .testTarget(name: "ACPITablesTests", dependencies: ["ACPITables"]),
         .testTarget(name: "KernelBuildTests", dependencies: ["KernelBuild"]),
         .testTarget(name: "PercpuChunkTests", dependencies: ["PercpuChunk", "KernelSupport"]),
+        .testTarget(name: "PercpuAllocTests", dependencies: ["PercpuAlloc", "PercpuChunk", "PercpuBoot", "PcpuBootTestSupport"]),
         .testTarget(name: "PercpuBootTests", dependencies: ["PercpuBoot", "PcpuBootTestSupport"]),
-        .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot", "PcpuBootTestSupport"]),
+        .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot", "PercpuAlloc", "PcpuBootTestSupport"]),
     ]
 )

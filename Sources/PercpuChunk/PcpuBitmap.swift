@@ -74,14 +74,20 @@ public struct PcpuBitmap: Equatable, Sendable, Codable {
     /// as `for_each_clear_bitrange_from` (6.8) / `bitmap_for_each_clear_region` (6.1) visit them.
     public func clearRuns(from: Int, limit: Int) -> [Range<Int>] {
         var runs: [Range<Int>] = []
-        let end = min(max(limit, 0), count)
+        forEachClearRun(from: from, limit: limit) { runs.append($0 ..< $1) }
+        return runs
+    }
+
+    /// `clearRuns` without building an array: `body(start, end)` for each run.
+    @inlinable
+    public func forEachClearRun(from: Int, limit: Int, _ body: (Int, Int) -> Void) {
+        let end = Swift.min(Swift.max(limit, 0), count)
         var start = findNextZero(from: from, limit: end)
         while start < end {
             let stop = findNextSet(from: start + 1, limit: end)
-            runs.append(start ..< stop)
+            body(start, stop)
             start = findNextZero(from: stop + 1, limit: end)
         }
-        return runs
     }
 
     // MARK: - Word-level helpers

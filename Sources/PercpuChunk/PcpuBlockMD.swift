@@ -98,8 +98,8 @@ public struct PcpuBlockMD: Equatable, Sendable, Codable {
 /// `__ffs(x)` for the hint code's `int` offsets (x > 0 at every call site:
 /// it is only evaluated for a non-zero `start`/`contig_hint_start`).
 @inline(__always)
-func lowestSetBit(_ x: Int) -> Int { UInt64(truncatingIfNeeded: x).trailingZeroBitCount }
+public func lowestSetBit(_ x: Int) -> Int { UInt64(truncatingIfNeeded: x).trailingZeroBitCount }
 
 /// `pcpu_region_overlap(a, b, x, y)`: does hint `[a, b)` overlap allocation `[x, y)`?
 @inline(__always)
-func regionOverlap(_ a: Int, _ b: Int, _ x: Int, _ y: Int) -> Bool { a < y && x < b }
+public func regionOverlap(_ a: Int, _ b: Int, _ x: Int, _ y: Int) -> Bool { a < y && x < b }

@@ -13,7 +13,7 @@ extension PcpuChunk {
     /// hint and scanning starts after it; otherwise scanning starts at
     /// first_free with no contig hint. right_free is reset (and re-set by the
     /// last run if it touches the block end); left_free is left alone.
-    mutating func blockRefreshHint(_ index: Int) {
+    public mutating func blockRefreshHint(_ index: Int) {
         let bpb = bitsPerBlock
         let base = index * bpb
         var block = mdBlocks[index]
@@ -28,8 +28,8 @@ extension PcpuChunk {
             block.contigHint = 0
         }
         block.rightFree = 0
-        for run in allocMap.clearRuns(from: base + start, limit: base + bpb) {
-            block.update(start: run.lowerBound - base, end: run.upperBound - base)
+        allocMap.forEachClearRun(from: base + start, limit: base + bpb) { s, e in
+            block.update(start: s - base, end: e - base)
         }
         mdBlocks[index] = block
     }
@@ -42,7 +42,7 @@ extension PcpuChunk {
     /// a block's right_free and continues through following blocks' left_free
     /// (through whole free blocks). When no block returns early, the last
     /// block's right_free run is returned (offset = region end when it is 0).
-    func nextMDFreeRegion(from bitOff: Int) -> (bitOff: Int, bits: Int) {
+    public func nextMDFreeRegion(from bitOff: Int) -> (bitOff: Int, bits: Int) {
         let bpb = bitsPerBlock
         guard bitOff >= 0 else { return (regionBits, 0) }   // unreachable: offsets are never negative
         var i = bitOff / bpb
@@ -82,7 +82,7 @@ extension PcpuChunk {
     /// walk starts at chunk first_free with no contig hint. left/right_free of
     /// the chunk are not reset, so they can stay stale (the reserved chunk's
     /// left_free 3072 and right_free 2758 in the Debian 6.1 boot).
-    mutating func chunkRefreshHint(fullScan: Bool) {
+    public mutating func chunkRefreshHint(fullScan: Bool) {
         var bitOff: Int
         if !fullScan && chunkMD.scanHint != 0 {
             bitOff = chunkMD.scanHintStart + chunkMD.scanHint
@@ -117,7 +117,7 @@ extension PcpuChunk {
     /// the chunk contig hint refreshed (not full scan) if broken.
     /// (The kernel also updates the global `pcpu_nr_empty_pop_pages` here;
     /// `pcpu_setup_first_chunk` overwrites that with the dynamic chunk's count.)
-    mutating func blockUpdateHintAlloc(bitOff: Int, bits: Int) {
+    public mutating func blockUpdateHintAlloc(bitOff: Int, bits: Int) {
         let bpb = bitsPerBlock
         var nrEmptyPages = 0
 
@@ -188,7 +188,7 @@ extension PcpuChunk {
 
     /// `find_next_zero_bit(pcpu_index_alloc_map(chunk, index), PCPU_BITMAP_BLOCK_BITS, from)`:
     /// block-relative, `bitsPerBlock` when the rest of the block is allocated.
-    func nextZeroInBlock(_ index: Int, from: Int) -> Int {
+    public func nextZeroInBlock(_ index: Int, from: Int) -> Int {
         let bpb = bitsPerBlock
         guard from < bpb else { return bpb }
         let base = index * bpb

@@ -14,33 +14,33 @@
 public struct PcpuChunk: Equatable, Sendable, Codable {
     /// `base_addr`: `tmp_addr & PAGE_MASK` (a virtual address, or an offset if
     /// the caller passed offsets).
-    public internal(set) var baseAddr: UInt64
+    public var baseAddr: UInt64
     /// PAGE_SIZE the chunk was built with (= PCPU_BITMAP_BLOCK_SIZE).
-    public internal(set) var pageSize: UInt64
+    public var pageSize: UInt64
     /// Bytes between `baseAddr` and the served region.
-    public internal(set) var startOffset: Int
+    public var startOffset: Int
     /// Bytes between the served region's end and the page-aligned region end.
-    public internal(set) var endOffset: Int
+    public var endOffset: Int
     /// Pages (= metadata blocks) of the region.
-    public internal(set) var nrPages: Int
+    public var nrPages: Int
     /// `free_bytes`: bytes still free (map_size at boot).
-    public internal(set) var freeBytes: Int
+    public var freeBytes: Int
     /// `immutable`: the first chunk can never be [de]populated.
-    public internal(set) var immutable: Bool
+    public var immutable: Bool
     /// `nr_populated`: every first-chunk page is populated.
-    public internal(set) var nrPopulated: Int
+    public var nrPopulated: Int
     /// `nr_empty_pop_pages`: populated pages whose block is entirely free.
-    public internal(set) var nrEmptyPopPages: Int
+    public var nrEmptyPopPages: Int
     /// `alloc_map`: region_bits bits, set = allocated (or hidden).
-    public internal(set) var allocMap: PcpuBitmap
+    public var allocMap: PcpuBitmap
     /// `bound_map`: region_bits + 1 bits, set = an allocation boundary.
-    public internal(set) var boundMap: PcpuBitmap
+    public var boundMap: PcpuBitmap
     /// `populated[]`: nr_pages bits, all set for the first chunk.
-    public internal(set) var populated: PcpuBitmap
+    public var populated: PcpuBitmap
     /// `chunk_md`: the hints of the whole chunk (nr_bits = region_bits).
-    public internal(set) var chunkMD: PcpuBlockMD
+    public var chunkMD: PcpuBlockMD
     /// `md_blocks[]`: one per page-sized block.
-    public internal(set) var mdBlocks: [PcpuBlockMD]
+    public var mdBlocks: [PcpuBlockMD]
 
     /// `PCPU_BITMAP_BLOCK_BITS`: bits per metadata block (PAGE_SIZE / 4).
     public var bitsPerBlock: Int { Int(truncatingIfNeeded: pageSize / PcpuConstants.minAllocSize) }
@@ -57,7 +57,7 @@ public struct PcpuChunk: Equatable, Sendable, Codable {
     /// A freshly created chunk of `nrPages` pages: zeroed maps, every block
     /// initialised by `pcpu_init_md_blocks`, nothing hidden yet. `nrPages`
     /// and `pageSize` have been validated by the caller.
-    init(baseAddr: UInt64, pageSize: UInt64, startOffset: Int, endOffset: Int, nrPages: Int, freeBytes: Int) {
+    public init(baseAddr: UInt64, pageSize: UInt64, startOffset: Int, endOffset: Int, nrPages: Int, freeBytes: Int) {
         let bitsPerBlock = Int(pageSize / PcpuConstants.minAllocSize)
         let regionBits = nrPages * bitsPerBlock
         self.baseAddr = baseAddr

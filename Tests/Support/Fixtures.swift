@@ -10,6 +10,8 @@ public enum Fixtures {
     }()
 
     public static let kernelBoots = testsDirectory.appendingPathComponent("Fixtures/kernel-boots")
+    /// Real per-CPU allocator traces (Tests/Fixtures/percpu-calls, copied from shared/percpu-calls).
+    public static let percpuCalls = testsDirectory.appendingPathComponent("Fixtures/percpu-calls")
     public static let repositoryRoot = testsDirectory.deletingLastPathComponent()
 
     /// The recorded device-tree boots (every folder with a board.dtb).

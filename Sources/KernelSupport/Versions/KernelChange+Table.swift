@@ -43,6 +43,21 @@ extension KernelChange {
                          files: ["mm/percpu.c", "mm/percpu-internal.h"],
                          summary: "chunks keep an allocation bitmap with metadata blocks instead of an area map; pcpu_alloc_first_chunk",
                          source: "4.13 and 4.14 mm/percpu.c")
+        case .percpuPartialDepopulation:
+            return .init(since: .init(5, 14), commit: "f183324133ea (\"percpu: implement partial chunk depopulation\")",
+                         files: ["mm/percpu.c", "mm/percpu-internal.h"],
+                         summary: "free_percpu isolates chunks with many empty pages onto pcpu_to_depopulate_slot; the balance work depopulates and sidelines them",
+                         source: "blame of mm/percpu.c (2021-04-07); 6.1.192 tree")
+        case .percpuWarnAtomicFailures:
+            return .init(since: .init(6, 6), commit: "f7d77dfc91f7 (\"mm/percpu.c: print error message too if atomic alloc failed\")",
+                         files: ["mm/percpu.c"],
+                         summary: "pcpu_alloc's \"allocation failed\" warning is printed for atomic allocations too (without dump_stack)",
+                         source: "blame of mm/percpu.c (2023-07-28, merged after v6.5); 6.1.192 and 6.12.117 trees")
+        case .percpuAllocTagging:
+            return .init(since: .init(6, 10), commit: "24e44cc22aa3 (\"mm: percpu: enable per-cpu allocation tagging\")",
+                         files: ["mm/percpu.c", "include/linux/percpu.h"],
+                         summary: "pcpu_alloc becomes pcpu_alloc_noprof and tags each area for memory allocation profiling (placement unchanged)",
+                         source: "blame of mm/percpu.c (2024-03-21); 6.12.117 tree")
         // MARK: percpu.h constants, pcpu_build_alloc_info, pcpu_setup_first_chunk
         case .percpuDynamicEarlySize20K:
             return .init(since: .init(6, 2), commit: "e8753e416c7e (\"percpu: adjust the value of PERCPU_DYNAMIC_EARLY_SIZE\")",

@@ -12,6 +12,9 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case percpuNoAddressInSummary
     // the allocator
     case percpuBitmapAllocator
+    case percpuPartialDepopulation
+    case percpuWarnAtomicFailures
+    case percpuAllocTagging
     // include/linux/percpu.h constants and pcpu_build_alloc_info
     case percpuDynamicReserve28K
     case percpuDynamicEarlySize20K

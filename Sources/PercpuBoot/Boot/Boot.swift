@@ -106,17 +106,29 @@ public enum Boot {
     /// made: arm64's kernel image (at VMALLOC_START, with a guard page) and the
     /// page first chunk's own area.
     static func earlyVmallocAreas(_ profile: ArchProfile, outcome: PercpuOutcome) -> [(UInt64, UInt64)] {
+        earlyVmallocAreas(profile, kind: outcome.kind, baseAddr: outcome.placed?.baseAddr,
+                          units: outcome.placed?.unitPagesPhys.count ?? 0, unitSize: outcome.placed?.ai.unitSize ?? 0)
+    }
+
+    static func earlyVmallocAreas(_ profile: ArchProfile, kind: FirstChunkKind?, baseAddr: UInt64?, units: Int,
+                                  unitSize: UInt64) -> [(UInt64, UInt64)] {
         var areas: [(UInt64, UInt64)] = []
         // The arm64 image sits at VMALLOC_START from 4.6 (`.arm64KernelImageInVmalloc`); before, in the linear map.
         if profile.arch == .arm64 && profile.kernel.has(.arm64KernelImageInVmalloc) {
             let start = profile.layout.kernelImageStart
             areas.append((start, start &+ profile.kernelImageSize &+ profile.pageSize))
         }
-        if outcome.kind == .page, let placed = outcome.placed {
-            let size = UInt64(placed.unitPagesPhys.count) &* placed.ai.unitSize
-            areas.append((placed.baseAddr, placed.baseAddr &+ size))
+        if kind == .page, let baseAddr {
+            let size = UInt64(units) &* unitSize
+            areas.append((baseAddr, baseAddr &+ size))
         }
         return areas
+    }
+
+    /// The early vmalloc areas of a finished boot (see `earlyVmallocAreas`).
+    static func earlyVmallocAreasOf(_ result: BootResult) -> [(UInt64, UInt64)] {
+        earlyVmallocAreas(result.profile, kind: result.firstChunkKind, baseAddr: result.baseAddr,
+                          units: result.unitPagesPhys.count, unitSize: result.allocInfo?.unitSize ?? 0)
     }
 
     /// The `__per_cpu_offset[]` rows: `delta + pcpu_unit_offsets[cpu]` for every possible CPU.
