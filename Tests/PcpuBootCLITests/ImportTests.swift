@@ -9,7 +9,7 @@ import PcpuBootTestSupport
 @Suite struct ImportTests {
     static let logs = ["firmware-boots/x86-2node-embed", "firmware-boots/arm64-acpi-2node", "firmware-boots/x86-hotplug",
                        "firmware-boots/x86-memoryless", "firmware-boots/x86-q35-32cpu", "firmware-boots/x86-nonuma",
-                       "firmware-boots/x86-hotplug-6.12",
+                       "firmware-boots/x86-hotplug-6.12", "firmware-boots/x86-memoryless-6.12",
                        "kernel-boots/x86-2node-embed", "kernel-boots/x86-1cpu"]
 
     static func log(_ name: String) -> String { Fixtures.testsDirectory.appendingPathComponent("Fixtures/\(name)/console.log").path }

@@ -13,10 +13,15 @@ extension ACPIFirmware {
     ///   has usable local APIC entries, x2APIC entries with ids below 0xff are ignored.
     ///   6.1 registers them.
     /// - Parameter disabledUsableWithoutOnlineCapable: whether a disabled entry counts
-    ///   when the FADT predates the online-capable bit: always in v6.1; in v6.12 only
-    ///   under a hypervisor (`!hypervisor_is_type(X86_HYPER_NATIVE)`: "QEMU expects legacy
-    ///   Enabled=0 LAPIC entries to be counted" — but QEMU's TCG is no detected hypervisor,
-    ///   so a TCG guest's hot-pluggable CPUs are dropped, as the recorded 6.12 boot shows).
+    ///   when the FADT predates the online-capable bit. v6.1 (fed8d8773b8e "x86/acpi/boot:
+    ///   Correct acpi_is_processor_usable() check"): always. "x86/acpi/boot: Correct
+    ///   acpi_is_processor_usable() check again" (Yazen Ghannam, Nov 2025, Cc stable; in
+    ///   Debian's 6.12.117): only under a hypervisor (`!hypervisor_is_type(X86_HYPER_NATIVE)`,
+    ///   "QEMU expects legacy Enabled=0 LAPIC entries to be counted") — QEMU's TCG is no
+    ///   detected hypervisor, so a TCG guest's hot-pluggable CPUs are dropped, as the
+    ///   recorded 6.12.117 boot shows. The same patch drops f0551af02130's package check
+    ///   from topology.c. The mainline release is not pinned here (the patch went through
+    ///   a merge window); the caller passes `acpi.hypervisor` for the 6.12 profile.
     func x86MADTEntries(ignoresLowX2APICBesideLAPIC: Bool,
                         disabledUsableWithoutOnlineCapable: Bool = true) -> [SRATProcessor] {
         guard let madt else { return cpuAffinity }
