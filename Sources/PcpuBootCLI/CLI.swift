@@ -63,6 +63,6 @@ struct PcpuBootCommand: ParsableCommand {
         abstract: "Emulate Linux's boot-time per-CPU setup (setup_per_cpu_areas) for a described machine.",
         discussion: "Turns a machine's NUMA layout into per-CPU groups, units, __per_cpu_offset[] and the first chunk, "
             + "printing the lines a real kernel prints. Exit status: 0 booted, 1 the emulated kernel panicked, 2 unusable input.",
-        subcommands: [BootCommand.self, ListCommand.self, CompareCommand.self, CheckCommand.self],
+        subcommands: [BootCommand.self, ListCommand.self, CompareCommand.self, CheckCommand.self, SweepCommand.self],
         defaultSubcommand: BootCommand.self)
 }

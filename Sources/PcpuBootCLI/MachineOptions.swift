@@ -65,9 +65,9 @@ struct MachineOptions: ParsableArguments {
             do throws(InputError) { return try DeviceTreeBlob.load(path: path) } catch { throw CLIInputError(error.description) }
         }
         if let name = platform_ {
-            let path = try PlatformResolver.resolve(name)
+            let source = try PlatformResolver.resolve(name)
             do throws(InputError) {
-                platform = try PlatformLoader.load(path: path, dtbLoader: DeviceTreeBlob.load(path:))
+                platform = try source.load()
             } catch {
                 throw CLIInputError(error.description)
             }
