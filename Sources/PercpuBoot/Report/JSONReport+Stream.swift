@@ -10,7 +10,8 @@ import PercpuChunk
 extension JSONReport {
     public static func write<Sink: ReportSink>(_ result: BootResult, to sink: inout Sink) throws {
         var w = JSONStreamWriter(sink)
-        defer { sink = w.sink.base }
+        // The sink went in as `Sink` and comes back as one (the cast cannot fail).
+        defer { if let back = w.sink as? Sink { sink = back } }
         let facts = ReportFacts(result)
         let hex = ReportFormat.hex
         try w.object { w in
@@ -172,7 +173,7 @@ extension JSONReport {
         try w.finish()
     }
 
-    static func writeRange<S>(_ r: BootReportJSON.RangeJSON, _ w: inout JSONStreamWriter<S>) throws {
+    static func writeRange(_ r: BootReportJSON.RangeJSON, _ w: inout JSONStreamWriter) throws {
         try w.object { w in
             try w.member("end", r.end)
             try w.member("size", r.size)
@@ -181,7 +182,7 @@ extension JSONReport {
     }
 
     /// The topology, its node-by-node distance matrix written row by row.
-    static func writeTopology<S>(_ topology: Topology, _ w: inout JSONStreamWriter<S>) throws {
+    static func writeTopology(_ topology: Topology, _ w: inout JSONStreamWriter) throws {
         var cpusOfNode: [Int: [Int]] = [:]
         for cpu in topology.possibleCPUs { cpusOfNode[topology.node(ofCPU: cpu), default: []].append(cpu) }
         try w.object { w in
@@ -234,7 +235,7 @@ extension JSONReport {
         }
     }
 
-    static func writeFirstChunk<S>(_ f: BootReportJSON.FirstChunkJSON, _ w: inout JSONStreamWriter<S>) throws {
+    static func writeFirstChunk(_ f: BootReportJSON.FirstChunkJSON, _ w: inout JSONStreamWriter) throws {
         try w.object { w in
             try w.member("baseAddr", f.baseAddr)
             try w.key("chunks")
@@ -289,7 +290,7 @@ extension JSONReport {
         }
     }
 
-    static func writeBlock<S>(_ b: BootReportJSON.BlockJSON, _ w: inout JSONStreamWriter<S>) throws {
+    static func writeBlock(_ b: BootReportJSON.BlockJSON, _ w: inout JSONStreamWriter) throws {
         try w.object { w in
             try w.member("contigHint", b.contigHint)
             try w.member("contigHintStart", b.contigHintStart)

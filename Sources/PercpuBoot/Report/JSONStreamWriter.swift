@@ -3,33 +3,61 @@
 /// .withoutEscapingSlashes]`: two-space indents, `"key" : value`, an empty
 /// container as `[`, a blank line, `]`. Keys are written in the order given:
 /// callers give them sorted (a test compares the result with `JSONEncoder`'s).
-struct JSONStreamWriter<Sink: ReportSink> {
-    var sink: BufferedSink<Sink>
+///
+/// Not generic: text collects in a concrete String and goes to the sink in
+/// 64 KiB pieces, so the per-value work never goes through generic code.
+struct JSONStreamWriter {
+    /// Where the pieces go.
+    var sink: any ReportSink
+    private var buffer = ""
+    private static let chunk = 1 << 16
+
+    init(_ sink: any ReportSink) {
+        self.sink = sink
+        buffer.reserveCapacity(Self.chunk + 4096)
+    }
+
+    private mutating func emit(_ s: String) throws {
+        buffer += s
+        if buffer.utf8.count >= Self.chunk { try flush() }
+    }
+
+    private mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try sink.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
     /// One entry per open container: whether it has had a member yet.
     private var open: [Bool] = []
-    private var line = ""
-
-    init(_ sink: Sink) { self.sink = BufferedSink(sink) }
+    /// "\n" + the indent of depth d, and ",\n" + the same, made once per depth.
+    private var firstSeparator: [String] = ["\n"]
+    private var laterSeparator: [String] = [",\n"]
 
     private var indent: String { String(repeating: " ", count: 2 * open.count) }
 
-    /// Before a member or element: the separator and the indent.
+    /// Before a member or element: the separator and the indent, in one write.
     private mutating func next() throws {
-        guard !open.isEmpty else { return }
-        try sink.write(open[open.count - 1] ? ",\n" : "\n")
-        open[open.count - 1] = true
-        try sink.write(indent)
+        let depth = open.count
+        guard depth > 0 else { return }
+        try emit(open[depth - 1] ? laterSeparator[depth] : firstSeparator[depth])
+        open[depth - 1] = true
     }
 
     private mutating func begin(_ bracket: String) throws {
-        try sink.write(bracket)
+        try emit(bracket)
         open.append(false)
+        if firstSeparator.count <= open.count {
+            let indent = self.indent
+            firstSeparator.append("\n" + indent)
+            laterSeparator.append(",\n" + indent)
+        }
     }
 
     private mutating func end(_ bracket: String) throws {
         let hadMembers = open.removeLast()
-        try sink.write(hadMembers ? "\n" : "\n\n")
-        try sink.write(indent + bracket)
+        try emit(hadMembers ? "\n" : "\n\n")
+        try emit(indent + bracket)
     }
 
     // MARK: - Containers
@@ -49,7 +77,7 @@ struct JSONStreamWriter<Sink: ReportSink> {
     /// A member's key; the value follows with `value`, `object` or `array`.
     mutating func key(_ name: String) throws {
         try next()
-        try sink.write("\"" + name + "\" : ")
+        try emit("\"" + name + "\" : ")
     }
 
     /// Before an array element written with `object` or `array`.
@@ -57,31 +85,33 @@ struct JSONStreamWriter<Sink: ReportSink> {
 
     // MARK: - Scalars (as members or elements)
 
-    mutating func member(_ name: String, _ value: String) throws { try key(name); try sink.write(Self.quoted(value)) }
-    mutating func member<T: BinaryInteger>(_ name: String, _ value: T) throws { try key(name); try sink.write("\(value)") }
-    mutating func member(_ name: String, _ value: Bool) throws { try key(name); try sink.write(value ? "true" : "false") }
+    mutating func member(_ name: String, _ value: String) throws { try key(name); try emit(Self.quoted(value)) }
+    mutating func member(_ name: String, _ value: Int) throws { try key(name); try emit(String(value)) }
+    mutating func member(_ name: String, _ value: UInt64) throws { try key(name); try emit(String(value)) }
+    mutating func member(_ name: String, _ value: UInt32) throws { try key(name); try emit(String(value)) }
+    mutating func member(_ name: String, _ value: Bool) throws { try key(name); try emit(value ? "true" : "false") }
     /// An optional member is left out when nil, as `encodeIfPresent` does.
     mutating func member(_ name: String, ifPresent value: String?) throws { if let value { try member(name, value) } }
-    mutating func member<T: BinaryInteger>(_ name: String, ifPresent value: T?) throws { if let value { try member(name, value) } }
+    mutating func member(_ name: String, ifPresent value: Int?) throws { if let value { try member(name, value) } }
     mutating func member(_ name: String, ifPresent value: Bool?) throws { if let value { try member(name, value) } }
 
-    mutating func element(_ value: String) throws { try next(); try sink.write(Self.quoted(value)) }
-    mutating func element<T: BinaryInteger>(_ value: T?) throws { try next(); try sink.write(value.map { "\($0)" } ?? "null") }
+    mutating func element(_ value: String) throws { try next(); try emit(Self.quoted(value)) }
+    mutating func element(_ value: Int?) throws { try next(); try emit(value.map { String($0) } ?? "null") }
 
     mutating func member(_ name: String, strings: [String]) throws {
         try key(name)
         try array { w in for s in strings { try w.element(s) } }
     }
 
-    mutating func member<T: BinaryInteger>(_ name: String, numbers: [T]) throws {
+    mutating func member(_ name: String, numbers: [Int]) throws {
         try key(name)
         try array { w in for n in numbers { try w.element(n) } }
     }
 
     /// Ends the document with the trailing newline and passes everything on.
     mutating func finish() throws {
-        try sink.write("\n")
-        try sink.flush()
+        try emit("\n")
+        try flush()
     }
 
     /// A JSON string literal as `JSONEncoder` writes it: `"` and `\` escaped,
