@@ -4,10 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// One run of a child process: wall time and its peak resident set
-/// (`ru_maxrss` from `wait4`, KiB on Linux).
+/// One run of a child process: wall time, CPU time (user + system, from
+/// `wait4`: on a loaded machine the wall time is mostly waiting for a core)
+/// and its peak resident set (`ru_maxrss`, KiB on Linux).
 struct ChildRun {
     var milliseconds: Double
+    var cpuMilliseconds: Double
     var maxRSSKiB: Int
     var status: Int32
 }
@@ -29,23 +31,34 @@ enum ChildProcess {
         var usage = rusage()
         guard wait4(pid, &status, 0, &usage) == pid else { return nil }
         let elapsed = ContinuousClock.now - start
-        return ChildRun(milliseconds: Bench.ms(elapsed), maxRSSKiB: Int(usage.ru_maxrss), status: (status >> 8) & 0xff)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3
+        return ChildRun(milliseconds: Bench.ms(elapsed), cpuMilliseconds: cpu, maxRSSKiB: Int(usage.ru_maxrss),
+                        status: (status >> 8) & 0xff)
     }
 
-    /// The median time and the largest peak RSS of `runs` runs (after one warm-up).
-    static func measure(_ argv: [String], runs: Int, stdoutPath: String = "/dev/null") -> (ms: Double, rssKiB: Int, status: Int32)? {
+    /// The median wall and CPU times and the largest peak RSS of `runs` runs (after one warm-up).
+    static func measure(_ argv: [String], runs: Int, stdoutPath: String = "/dev/null") -> Measured? {
         _ = run(argv, stdoutPath: stdoutPath)
-        var times: [Double] = []
+        var times: [Double] = [], cpu: [Double] = []
         var rss = 0
         var status: Int32 = 0
         for _ in 0..<runs {
             guard let r = run(argv, stdoutPath: stdoutPath) else { return nil }
             times.append(r.milliseconds)
+            cpu.append(r.cpuMilliseconds)
             rss = max(rss, r.maxRSSKiB)
             status = r.status
         }
-        return (Bench.median(times), rss, status)
+        return Measured(ms: Bench.median(times), cpuMs: Bench.median(cpu), rssKiB: rss, status: status)
     }
 
     static func fileExists(_ path: String) -> Bool { access(path, X_OK) == 0 }
+}
+
+struct Measured {
+    var ms: Double
+    var cpuMs: Double
+    var rssKiB: Int
+    var status: Int32
 }

@@ -10,14 +10,15 @@ enum EndToEnd {
             return
         }
         print("## End to end (process start to exit; peak RSS = ru_maxrss)\n")
-        print("| run | time (ms) | × plain hello | peak RSS (MiB) |")
-        print("|---|---:|---:|---:|")
+        print("| run | wall (ms) | CPU user+sys (ms) | wall × plain hello | CPU × plain hello | peak RSS (MiB) |")
+        print("|---|---:|---:|---:|---:|---:|")
         let floors = helloWorlds(out: out)
-        let plain = floors.first?.1.ms
-        func row(_ name: String, _ m: (ms: Double, rssKiB: Int, status: Int32)?) {
-            guard let m else { print("| \(name) | failed | | |"); return }
-            let ratio = plain.map { String(format: "%.1f", m.ms / $0) } ?? "-"
-            print("| \(name) | \(Bench.f(m.ms)) | \(ratio) | \(Bench.mib(m.rssKiB)) |")
+        let plain = floors.first?.1
+        func row(_ name: String, _ m: Measured?) {
+            guard let m else { print("| \(name) | failed | | | | |"); return }
+            let ratio = plain.map { String(format: "%.1f", m.ms / $0.ms) } ?? "-"
+            let cpuRatio = plain.map { String(format: "%.1f", m.cpuMs / max($0.cpuMs, 0.01)) } ?? "-"
+            print("| \(name) | \(Bench.f(m.ms)) | \(Bench.f(m.cpuMs)) | \(ratio) | \(cpuRatio) | \(Bench.mib(m.rssKiB)) |")
         }
         for (name, m) in floors { row(name, m) }
         for name in bundledNames(binary, out: out) {
@@ -51,16 +52,16 @@ enum EndToEnd {
 
     /// Builds and times the two hello worlds the way pcpu-boot is built
     /// (optimised, Swift runtime linked statically), in `out`.
-    static func helloWorlds(out: String) -> [(String, (ms: Double, rssKiB: Int, status: Int32))] {
+    static func helloWorlds(out: String) -> [(String, Measured)] {
         let sources = [("plain", "print(\"hello, world\")\n"),
                        ("foundation", "import Foundation\nprint(\"hello, world\", ProcessInfo.processInfo.processIdentifier > 0)\n")]
-        var result: [(String, (ms: Double, rssKiB: Int, status: Int32))] = []
+        var result: [(String, Measured)] = []
         for (name, text) in sources {
             let source = out + "/hello-\(name).swift", exe = out + "/hello-\(name)"
             FileManager.default.createFile(atPath: source, contents: Data(text.utf8))
             guard let build = ChildProcess.run(["/usr/bin/env", "swiftc", "-O", "-static-stdlib", source, "-o", exe]),
                   build.status == 0, let m = ChildProcess.measure([exe], runs: 15) else {
-                print("| hello world (\(name)) | not built: swiftc -O -static-stdlib failed | | |")
+                print("| hello world (\(name)) | not built: swiftc -O -static-stdlib failed | | | | |")
                 continue
             }
             result.append(("hello world, \(name == "plain" ? "plain print" : "import Foundation") (swiftc -O -static-stdlib)", m))

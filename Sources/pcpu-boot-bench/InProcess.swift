@@ -10,7 +10,7 @@ enum InProcess {
 
     /// Rows of milliseconds, one per size, in `stages` order.
     static func run(runs: Int) -> [(cpus: Int, ms: [Double])] {
-        print("\n## In process, per stage (ms)\n")
+        print("\n## In process, CPU time per stage (ms)\n")
         print("| CPUs / nodes | " + stages.joined(separator: " | ") + " |")
         print("|---|" + String(repeating: "---:|", count: stages.count))
         var rows: [(Int, [Double])] = []
@@ -42,7 +42,7 @@ enum InProcess {
 enum SweepThroughput {
     static func run() {
         print("\n## Sweep throughput (in process)\n")
-        print("| sweep | boots | time (ms) | boots/s |")
+        print("| sweep | boots | CPU time (ms) | boots per CPU second |")
         print("|---|---:|---:|---:|")
         guard let platform = try? BigMachine.platform(cpus: 8, nodes: 4) else { return }
         let cases: [(String, SweepParameter, String, String, Int, Bool)] = [
@@ -51,10 +51,10 @@ enum SweepThroughput {
             ("node-spacing 1G … 128T, 64 steps + bisection", .nodeSpacing, "1G", "128T", 64, true),
         ]
         for (name, parameter, from, to, steps, bisect) in cases {
-            let start = ContinuousClock.now
+            let start = Bench.threadCPUms()
             guard let result = try? Sweep.run(platform, parameter: parameter, from: from, to: to, steps: steps,
                                               bisect: bisect) else { print("| \(name) | error | | |"); continue }
-            let ms = Bench.ms(ContinuousClock.now - start)
+            let ms = Bench.threadCPUms() - start
             print("| \(name) | \(result.boots) | \(Bench.f(ms)) | \(Int(Double(result.boots) / ms * 1000)) |")
         }
     }
@@ -73,7 +73,7 @@ enum Plot {
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" "
             + "height=\"\(Int(height))\" font-family=\"monospace\" font-size=\"11\">\n"
             + "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
-            + "<text x=\"\(left)\" y=\"22\" font-size=\"13\" font-weight=\"bold\">pcpu-boot: in-process time per stage against CPU count</text>\n"
+            + "<text x=\"\(left)\" y=\"22\" font-size=\"13\" font-weight=\"bold\">pcpu-boot: in-process CPU time per stage against CPU count</text>\n"
         s += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(height - bottom)\" stroke=\"#444\"/>\n"
         s += "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width - right)\" y2=\"\(height - bottom)\" stroke=\"#444\"/>\n"
         var decade = floor(yMin)
