@@ -4,12 +4,12 @@
 /// container as `[`, a blank line, `]`. Keys are written in the order given:
 /// callers give them sorted (a test compares the result with `JSONEncoder`'s).
 ///
-/// Not generic: text collects in a concrete String and goes to the sink in
-/// 64 KiB pieces, so the per-value work never goes through generic code.
+/// Not generic, and byte-oriented: text collects as UTF-8 in a byte buffer
+/// (numbers written digit by digit) and goes to the sink in 64 KiB pieces.
 struct JSONStreamWriter {
     /// Where the pieces go.
     var sink: any ReportSink
-    private var buffer = ""
+    private var buffer: [UInt8] = []
     private static let chunk = 1 << 16
 
     init(_ sink: any ReportSink) {
@@ -18,13 +18,34 @@ struct JSONStreamWriter {
     }
 
     private mutating func emit(_ s: String) throws {
-        buffer += s
-        if buffer.utf8.count >= Self.chunk { try flush() }
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    /// A number's decimal digits, without making a String.
+    private mutating func emit(_ value: UInt64) throws {
+        var n = value, count = 0
+        repeat { count += 1; n /= 10 } while n > 0
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0x30, count: count))
+        n = value
+        var i = start + count - 1
+        repeat {
+            buffer[i] = UInt8(truncatingIfNeeded: n % 10) &+ 0x30
+            n /= 10
+            i -= 1
+        } while n > 0
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    private mutating func emit(_ value: Int) throws {
+        if value < 0 { buffer.append(0x2d) }
+        try emit(UInt64(value.magnitude))
     }
 
     private mutating func flush() throws {
         guard !buffer.isEmpty else { return }
-        try sink.write(buffer)
+        try sink.write(String(decoding: buffer, as: UTF8.self))
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -77,7 +98,9 @@ struct JSONStreamWriter {
     /// A member's key; the value follows with `value`, `object` or `array`.
     mutating func key(_ name: String) throws {
         try next()
-        try emit("\"" + name + "\" : ")
+        try emit("\"")
+        try emit(name)
+        try emit("\" : ")
     }
 
     /// Before an array element written with `object` or `array`.
@@ -86,9 +109,9 @@ struct JSONStreamWriter {
     // MARK: - Scalars (as members or elements)
 
     mutating func member(_ name: String, _ value: String) throws { try key(name); try emit(Self.quoted(value)) }
-    mutating func member(_ name: String, _ value: Int) throws { try key(name); try emit(String(value)) }
-    mutating func member(_ name: String, _ value: UInt64) throws { try key(name); try emit(String(value)) }
-    mutating func member(_ name: String, _ value: UInt32) throws { try key(name); try emit(String(value)) }
+    mutating func member(_ name: String, _ value: Int) throws { try key(name); try emit(value) }
+    mutating func member(_ name: String, _ value: UInt64) throws { try key(name); try emit(value) }
+    mutating func member(_ name: String, _ value: UInt32) throws { try key(name); try emit(UInt64(value)) }
     mutating func member(_ name: String, _ value: Bool) throws { try key(name); try emit(value ? "true" : "false") }
     /// An optional member is left out when nil, as `encodeIfPresent` does.
     mutating func member(_ name: String, ifPresent value: String?) throws { if let value { try member(name, value) } }
@@ -96,7 +119,10 @@ struct JSONStreamWriter {
     mutating func member(_ name: String, ifPresent value: Bool?) throws { if let value { try member(name, value) } }
 
     mutating func element(_ value: String) throws { try next(); try emit(Self.quoted(value)) }
-    mutating func element(_ value: Int?) throws { try next(); try emit(value.map { String($0) } ?? "null") }
+    mutating func element(_ value: Int?) throws {
+        try next()
+        if let value { try emit(value) } else { try emit("null") }
+    }
 
     mutating func member(_ name: String, strings: [String]) throws {
         try key(name)
@@ -143,3 +169,4 @@ struct JSONStreamWriter {
         return out + "\""
     }
 }
+
