@@ -41,7 +41,7 @@ let package = Package(
         ]),
         .executableTarget(name: "pcpu-boot", dependencies: ["PcpuBootCLI"]),
         // The benchmark: swift run -c release pcpu-boot-bench
-        .executableTarget(name: "pcpu-boot-bench", dependencies: ["PercpuBoot", "PercpuAlloc"]),
+        .executableTarget(name: "pcpu-boot-bench", dependencies: ["PercpuBoot", "PercpuAlloc", "DeviceTree"]),
 
         // Shared test helpers: fixture paths, small platforms built in code.
         .target(name: "PcpuBootTestSupport", dependencies: ["PercpuBoot"], path: "Tests/Support"),

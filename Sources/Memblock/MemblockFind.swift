@@ -72,8 +72,12 @@ extension Memblock {
             }
             return low
         }
+        // The node filter of should_skip_region, decided once: with a thousand nodes most
+        // regions are another node's, and this check is most of the walk.
+        let nodeFilter = profile.kernel == .v6_12 ? numaValidNode(nid) : nid != NUMA_NO_NODE
         for step in mem.indices {
             let m = mem[reverse ? mem.count - 1 - step : step]
+            if nodeFilter && m.nid != nid { continue }
             if shouldSkip(m, nid: nid, flags: flags) { continue }
             let mStart = m.base, mEnd = m.base &+ m.size
             // Gap idxB lies between reserved[idxB - 1] (or 0) and reserved[idxB] (or PHYS_ADDR_MAX).

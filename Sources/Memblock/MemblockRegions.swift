@@ -15,6 +15,34 @@ extension Memblock {
         }
     }
 
+    /// What inserting `[base, end)` at `idx` and then `memblock_merge_regions(type, idx, idx + 1)`
+    /// (6.4+: from idx − 1 to idx + 1) leaves, when the new region touches a neighbour with its
+    /// nid and flags: that neighbour grown (and the two neighbours joined when it fills the gap
+    /// between them). Returns false, changing nothing, when no neighbour merges.
+    mutating func extendNeighbour(_ type: MemblockTypeName, at idx: Int, base: UInt64, end: UInt64,
+                                  nid rawNid: Int, flags: MemblockFlags) -> Bool {
+        let nid = profile.numa ? rawNid : 0
+        let list = regions(type)
+        func joins(_ r: MemblockRegion) -> Bool { r.nid == nid && r.flags == flags }
+        let left = idx > 0 && list[idx - 1].base &+ list[idx - 1].size == base && joins(list[idx - 1])
+        let right = idx < list.count && end == list[idx].base && joins(list[idx])
+        guard left || right else { return false }
+        withArray(type) { a in
+            a.totalSize &+= end &- base
+            if left {
+                a.regions[idx - 1].size &+= end &- base
+                if right {
+                    a.regions[idx - 1].size &+= a.regions[idx].size
+                    a.regions.remove(at: idx)
+                }
+            } else {
+                a.regions[idx].size &+= a.regions[idx].base &- base
+                a.regions[idx].base = base
+            }
+        }
+        return true
+    }
+
     /// `memblock_remove_region()`: drop region `r`. When the last one goes, ≤ 6.8 re-creates the
     /// dummy entry (our empty array); 6.12 leaves cnt at 0 — the same empty list here.
     mutating func removeRegion(_ type: MemblockTypeName, at r: Int) {
@@ -105,6 +133,13 @@ extension Memblock {
             if base < end {
                 nrNew += 1
                 if insert {
+                    // The only new piece, next to a region it merges with: what insert + merge
+                    // would leave, without moving the array's tail twice (a page first chunk
+                    // reserves its pages one by one, each next to the last).
+                    if startRgn == -1, profile.kernel != .v6_1,
+                       extendNeighbour(type, at: idx, base: base, end: end, nid: nid, flags: flags) {
+                        return true
+                    }
                     if startRgn == -1 { startRgn = idx }
                     endRgn = idx + 1
                     insertRegion(type, at: idx, base: base, size: end &- base, nid: nid, flags: flags)

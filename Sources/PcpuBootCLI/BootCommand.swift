@@ -3,7 +3,7 @@ import Foundation
 import PercpuBoot
 
 /// `pcpu-boot [boot] [PLATFORM]`: emulate one boot and report it.
-struct BootCommand: OutputCommand {
+struct BootCommand: StreamingOutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "boot",
         abstract: "Emulate one boot of a platform and report its per-CPU setup.",
@@ -20,6 +20,13 @@ struct BootCommand: OutputCommand {
     var prDebug = false
 
     func execute() -> CommandOutput {
+        var sink = StringSink()
+        var output = execute(stdout: &sink)
+        output.stdout = sink.text + output.stdout
+        return output
+    }
+
+    func execute<Sink: ReportSink>(stdout: inout Sink) -> CommandOutput {
         guard let format = ReportFormat(rawValue: format) else {
             return .inputError(unknownValue("--format", format, ReportFormat.allCases.map(\.rawValue)))
         }
@@ -36,8 +43,8 @@ struct BootCommand: OutputCommand {
         }
         let status: Int32 = result.outcome == .booted ? 0 : 1
         do {
-            return CommandOutput(stdout: try Reports.render(result, format: format, dynamicDebug: prDebug),
-                                 stderr: prepared.noteText, status: status)
+            try Reports.write(result, format: format, dynamicDebug: prDebug, to: &stdout)
+            return CommandOutput(stderr: prepared.noteText, status: status)
         } catch {
             return CommandOutput(stderr: "pcpu-boot: error: cannot render the report: \(error)\n", status: 2)
         }
@@ -50,6 +57,17 @@ enum ReportFormat: String, CaseIterable {
 }
 
 enum Reports {
+    /// Writes the report through `sink`: JSON member by member, the kernel log
+    /// line by line, the text and SVG reports (bounded in size) whole.
+    static func write<Sink: ReportSink>(_ result: BootResult, format: ReportFormat, dynamicDebug: Bool,
+                                        to sink: inout Sink) throws {
+        switch format {
+        case .json: try JSONReport.write(result, to: &sink)
+        case .dmesg: try DmesgReport.write(result, dynamicDebug: dynamicDebug, to: &sink)
+        case .text, .svg: try sink.write(try render(result, format: format, dynamicDebug: dynamicDebug))
+        }
+    }
+
     static func render(_ result: BootResult, format: ReportFormat, dynamicDebug: Bool) throws -> String {
         switch format {
         case .dmesg: DmesgReport.render(result, dynamicDebug: dynamicDebug)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PercpuBoot
 
 /// What a command produced: text for stdout and stderr, and the exit status
 /// (0 the emulated boot completed, 1 the emulated kernel panicked, 2 unusable input).
@@ -26,12 +27,32 @@ protocol OutputCommand: ParsableCommand {
     func execute() -> CommandOutput
 }
 
+/// A subcommand whose report can be large (`boot --format json` at 8192 CPUs):
+/// it writes it through `stdout` as it is made; the returned output carries
+/// only stderr, the status, and any stdout text not yet written.
+protocol StreamingOutputCommand: OutputCommand {
+    func execute<Sink: ReportSink>(stdout: inout Sink) -> CommandOutput
+}
+
 /// The command line, as a library: `PcpuBootCLI.run(["platforms/arm64-4node.yaml"])`.
 public enum PcpuBootCLI {
-    /// Parses `arguments` (without the program name) and runs the command.
+    /// Parses `arguments` (without the program name) and runs the command,
+    /// its whole standard output collected in the result's `stdout`.
     public static func run(_ arguments: [String]) -> CommandOutput {
+        var sink = StringSink()
+        var output = run(arguments, stdout: &sink)
+        output.stdout = sink.text + output.stdout
+        return output
+    }
+
+    /// Parses `arguments` and runs the command; a streaming command writes its
+    /// report through `stdout` as it goes, the rest is left in the result's `stdout`.
+    public static func run<Sink: ReportSink>(_ arguments: [String], stdout: inout Sink) -> CommandOutput {
         do {
             var command = try PcpuBootCommand.parseAsRoot(arguments)
+            if let streaming = command as? any StreamingOutputCommand {
+                return streaming.execute(stdout: &stdout)
+            }
             if let runnable = command as? any OutputCommand {
                 return runnable.execute()
             }
@@ -49,7 +70,8 @@ public enum PcpuBootCLI {
 
     /// Runs with the process's arguments and exits with the command's status.
     public static func main() -> Never {
-        let output = run(Array(CommandLine.arguments.dropFirst()))
+        var sink = FileHandleSink(FileHandle.standardOutput)
+        let output = run(Array(CommandLine.arguments.dropFirst()), stdout: &sink)
         FileHandle.standardOutput.write(Data(output.stdout.utf8))
         FileHandle.standardError.write(Data(output.stderr.utf8))
         exit(output.status)
@@ -64,7 +86,15 @@ struct PcpuBootCommand: ParsableCommand {
         discussion: "Turns a machine's NUMA layout into per-CPU groups, units, __per_cpu_offset[] and the first chunk, "
             + "printing the lines a real kernel prints. Exit status: 0 booted, 1 the emulated kernel panicked, 2 unusable input.",
         version: "pcpu-boot \(PcpuBootVersion.string)",
-        subcommands: [BootCommand.self, ListCommand.self, CompareCommand.self, CheckCommand.self, ReplayCommand.self, ImportCommand.self,
+        subcommands: [BootCommand.self, ListCommand.self, CompareCommand.self, CheckCommand.self, ReplayCommand.self, ImportCommand.self, SweepCommand.self,
                       KernelsCommand.self, ManualCommand.self],
         defaultSubcommand: BootCommand.self)
+}
+
+/// The process's standard output as a report sink (the checked writer of the
+/// output layer replaces it when merged).
+struct FileHandleSink: ReportSink {
+    let handle: FileHandle
+    init(_ handle: FileHandle) { self.handle = handle }
+    func write(_ s: String) { handle.write(Data(s.utf8)) }
 }

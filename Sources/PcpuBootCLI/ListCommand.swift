@@ -10,14 +10,14 @@ struct ListCommand: OutputCommand {
     func execute() -> CommandOutput {
         let platforms = PlatformResolver.bundled()
         guard !platforms.isEmpty else {
-            return .inputError("no bundled platforms found (looked in \(PlatformResolver.bundledDirectories.joined(separator: ", ")))")
+            return .inputError("no bundled platforms")
         }
         let width = platforms.map(\.name.count).max() ?? 0
         var out = ""
-        for (name, path) in platforms {
+        for (name, source) in platforms {
             let summary: String
             do {
-                let platform = try PlatformLoader.load(path: path, dtbLoader: DeviceTreeBlob.load(path:))
+                let platform = try source.load()
                 summary = platform.description.split(separator: "\n").first.map(String.init) ?? ""
             } catch {
                 summary = "(does not load: \(error.description))"

@@ -89,9 +89,9 @@ struct MachineOptions: ParsableArguments {
         }
         let firmwareFromFlags: Firmware? = dtbFirmware.map { .deviceTree($0) } ?? acpiFirmware.map { .acpi($0) }
         if let name = platform_ {
-            let path = try PlatformResolver.resolve(name)
+            let source = try PlatformResolver.resolve(name)
             do throws(InputError) {
-                platform = try PlatformLoader.load(path: path, dtbLoader: DeviceTreeBlob.load(path:))
+                platform = try source.load()
             } catch {
                 throw CLIInputError(error.description)
             }

@@ -1,51 +1,80 @@
 import Foundation
 import PercpuBoot
 
-/// Finds a platform file from what the user typed: an existing path, the same
-/// path matched case-insensitively (so `platforms/arm64-4node.yaml` finds
+/// Where a platform's YAML comes from: a file the user named, or a platform
+/// bundled in the binary (`Platforms/*.yaml`, embedded at build time).
+enum PlatformSource: Equatable {
+    case file(path: String)
+    case bundled(name: String, text: String)
+
+    /// Loads the platform. A bundled platform reports errors as
+    /// `Platforms/NAME.yaml`, the file it was generated from.
+    func load() throws(InputError) -> Platform {
+        switch self {
+        case .file(let path):
+            return try PlatformLoader.load(path: path, dtbLoader: DeviceTreeBlob.load(path:))
+        case .bundled(let name, let text):
+            return try PlatformLoader.load(yaml: text, fileName: "Platforms/\(name).yaml", baseDirectory: "",
+                                           dtbLoader: DeviceTreeBlob.load(path:))
+        }
+    }
+}
+
+/// Finds a platform from what the user typed: an existing path, the same path
+/// matched case-insensitively (so `platforms/arm64-4node.yaml` finds
 /// `Platforms/arm64-4node.yaml` on case-sensitive file systems), or a bundled
-/// platform's name (`arm64-4node`).
+/// platform's name (`arm64-4node`, also `anything/arm64-4node.yaml` when no
+/// such file exists), looked up in the table built into the binary — no folder
+/// is scanned and no other platform is parsed.
 enum PlatformResolver {
-    /// Folders holding the bundled platforms, in search order: `$PCPU_BOOT_PLATFORMS`,
-    /// `./Platforms`, and the `Platforms` folder of the source tree this binary was built from.
-    static var bundledDirectories: [String] {
-        var dirs: [String] = []
-        if let env = ProcessInfo.processInfo.environment["PCPU_BOOT_PLATFORMS"], !env.isEmpty { dirs.append(env) }
-        dirs.append(FileManager.default.currentDirectoryPath + "/Platforms")
-        let source = URL(fileURLWithPath: #filePath)      // …/Sources/PcpuBootCLI/PlatformResolver.swift
-        dirs.append(source.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Platforms").path)
-        var seen: Set<String> = []
-        return dirs.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
+    /// An extra folder of platforms named by `$PCPU_BOOT_PLATFORMS`, searched by
+    /// name before the built-in ones.
+    static var userDirectory: String? {
+        guard let env = ProcessInfo.processInfo.environment["PCPU_BOOT_PLATFORMS"], !env.isEmpty else { return nil }
+        return env
     }
 
-    /// The bundled platforms: name → path, from the first folder that has each name.
-    static func bundled() -> [(name: String, path: String)] {
-        var result: [(String, String)] = []
+    /// The bundled platforms: name → source; `$PCPU_BOOT_PLATFORMS`'s files
+    /// first, then the built-in ones not shadowed by them.
+    static func bundled() -> [(name: String, source: PlatformSource)] {
+        var result: [(String, PlatformSource)] = []
         var names: Set<String> = []
-        for dir in bundledDirectories {
-            guard let files = try? FileManager.default.contentsOfDirectory(atPath: dir) else { continue }
+        if let dir = userDirectory, let files = try? FileManager.default.contentsOfDirectory(atPath: dir) {
             for file in files.sorted() where file.hasSuffix(".yaml") {
                 let name = String(file.dropLast(5))
-                if names.insert(name).inserted { result.append((name, dir + "/" + file)) }
+                if names.insert(name).inserted { result.append((name, .file(path: dir + "/" + file))) }
             }
+        }
+        for (name, text) in BundledPlatformTexts.all where names.insert(name).inserted {
+            result.append((name, .bundled(name: name, text: text)))
         }
         return result
     }
 
-    static func resolve(_ given: String) throws(CLIInputError) -> String {
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: given, isDirectory: &isDirectory), !isDirectory.boolValue { return given }
-        if let path = caseInsensitiveMatch(given) { return path }
-        let name = URL(fileURLWithPath: given).lastPathComponent.replacingOccurrences(of: ".yaml", with: "")
-        let bundled = bundled()
-        if let hit = bundled.first(where: { $0.name == name || $0.name.lowercased() == name.lowercased() }) {
-            return hit.path
+    /// A bundled platform by exact or case-insensitive name, without loading any other.
+    static func bundled(named name: String) -> PlatformSource? {
+        if let dir = userDirectory {
+            let path = dir + "/" + name + ".yaml"
+            if FileManager.default.fileExists(atPath: path) { return .file(path: path) }
         }
+        let hit = BundledPlatformTexts.all.first { $0.name == name }
+            ?? BundledPlatformTexts.all.first { $0.name.lowercased() == name.lowercased() }
+        return hit.map { .bundled(name: $0.name, text: $0.text) }
+    }
+
+    static func resolve(_ given: String) throws(CLIInputError) -> PlatformSource {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: given, isDirectory: &isDirectory), !isDirectory.boolValue {
+            return .file(path: given)
+        }
+        if let path = caseInsensitiveMatch(given) { return .file(path: path) }
+        var name = Substring(given.split(separator: "/").last ?? "")
+        if name.lowercased().hasSuffix(".yaml") { name = name.dropLast(5) }
+        if let hit = bundled(named: String(name)) { return hit }
+        let names = bundled().map(\.name)
         var message = "\(given): no such platform file or bundled platform"
-        if let guess = didYouMean(name, among: bundled.map(\.name)) { message += "; did you mean '\(guess)'?" }
-        else if !bundled.isEmpty { message += " (bundled: \(bundled.map(\.name).joined(separator: ", ")))" }
+        if let guess = didYouMean(String(name), among: names) { message += "; did you mean '\(guess)'?" }
+        else if !names.isEmpty { message += " (bundled: \(names.joined(separator: ", ")))" }
         throw CLIInputError(message)
     }
 

@@ -11,6 +11,19 @@ import PcpuBootTestSupport
         return (output.status, output.stdout.split(separator: "\n").map(String.init))
     }
 
+    /// The texts built into the binary are exactly `Platforms/*.yaml`: when this fails,
+    /// run scripts/generate-bundled-platforms.sh.
+    @Test func embeddedTextsMatchTheFiles() throws {
+        let folder = Fixtures.repositoryRoot.appendingPathComponent("Platforms").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(BundledPlatformTexts.all.map { $0.name + ".yaml" } == files,
+                "Sources/PcpuBootCLI/BundledPlatforms+Generated.swift is stale: run scripts/generate-bundled-platforms.sh")
+        for (name, text) in BundledPlatformTexts.all {
+            let onDisk = try String(contentsOfFile: folder + "/" + name + ".yaml", encoding: .utf8)
+            #expect(text == onDisk, "\(name): stale embedded text; run scripts/generate-bundled-platforms.sh")
+        }
+    }
+
     @Test func everyBundledPlatformLoadsAndBoots() {
         let names = PlatformResolver.bundled().map(\.name)
         #expect(names.count >= 8)

@@ -85,35 +85,51 @@ extension PercpuContext {
     }
 
     /// The grouping loop of `pcpu_build_alloc_info`: repeatedly take the lowest
-    /// ungrouped CPU and every ungrouped CPU at LOCAL_DISTANCE both ways from it.
+    /// ungrouped CPU and every ungrouped CPU at LOCAL_DISTANCE both ways from it
+    /// (v5.11+, commit d7d29ac76f7e "mm/percpu: reduce the number of cpu distance
+    /// comparisons"; before it, a first-fit loop that gives the same groups when
+    /// only a node's own distance is LOCAL, as numa_set_distance and the SLIT and
+    /// distance-map checks guarantee).
     ///
-    /// The distance depends only on the two CPUs' nodes, so CPUs are bucketed by
-    /// node and a whole bucket joins or stays: O(groups × nodes + CPUs) instead of
-    /// the kernel's O(CPUs²), with the same result.
+    /// The kernel's loop is O(CPUs²) distance calls. The distance depends only on
+    /// the two CPUs' nodes, and a node's own distance is LOCAL_DISTANCE (the
+    /// diagonal numa_set_distance enforces; x86 compares nodes), so CPUs are
+    /// bucketed by node in order of their first CPU and whole buckets join or
+    /// stay: O(CPUs + nodes²) with plain arrays, the same groups in the same order.
     func pcpuGroupCPUs(_ distance: PcpuDistanceFunction) -> [[Int]] {
         let cpus = topology.possibleCPUs
         guard case .nodes(let fn) = distance else { return cpus.isEmpty ? [] : [cpus] }
-        var buckets: [Int: [Int]] = [:]
-        var nodeOrder: [Int] = []
+        var bucketOfNode: [Int: Int] = [:]
+        var buckets: [[Int]] = []
+        var bucketNode: [Int] = []
         for cpu in cpus {
             let node = topology.node(ofCPU: cpu)
-            if buckets[node] == nil { nodeOrder.append(node) }
-            buckets[node, default: []].append(cpu)
+            if let b = bucketOfNode[node] {
+                buckets[b].append(cpu)
+            } else {
+                bucketOfNode[node] = buckets.count
+                buckets.append([cpu])
+                bucketNode.append(node)
+            }
         }
+        let local = DistanceTable.localDistance
+        var consumed = [Bool](repeating: false, count: buckets.count)
         var grouped: [[Int]] = []
-        var consumed: Set<Int> = []
-        for cpu in cpus {
-            let leaderNode = topology.node(ofCPU: cpu)
-            guard !consumed.contains(leaderNode) else { continue }
-            var members: [Int] = []
-            for node in nodeOrder where !consumed.contains(node) {
-                if node == leaderNode || (fn(leaderNode, node) == DistanceTable.localDistance
-                                          && fn(node, leaderNode) == DistanceTable.localDistance) {
-                    members.append(contentsOf: buckets[node]!)
-                    consumed.insert(node)
+        for leader in buckets.indices where !consumed[leader] {
+            // Buckets are in order of their first CPU: the first unconsumed one holds the lowest ungrouped CPU.
+            consumed[leader] = true
+            let leaderNode = bucketNode[leader]
+            var members = buckets[leader]
+            var joined = false
+            for other in (leader + 1)..<buckets.count where !consumed[other] {
+                let node = bucketNode[other]
+                if fn(leaderNode, node) == local && fn(node, leaderNode) == local {
+                    members += buckets[other]
+                    consumed[other] = true
+                    joined = true
                 }
             }
-            grouped.append(members.count > (buckets[leaderNode]?.count ?? 0) ? members.sorted() : members)
+            grouped.append(joined ? members.sorted() : members)
         }
         return grouped
     }

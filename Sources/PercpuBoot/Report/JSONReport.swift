@@ -6,7 +6,16 @@ import PercpuChunk
 /// `--format json`: the `BootReportJSON` view of a boot, keys sorted, pretty
 /// printed. See `docs/json-format.md`.
 public enum JSONReport {
+    /// The whole document as a String (streamed into it; see `write(_:to:)`).
     public static func render(_ result: BootResult) throws -> String {
+        var sink = StringSink()
+        try write(result, to: &sink)
+        return sink.text
+    }
+
+    /// The document as `JSONEncoder` makes it from the `BootReportJSON` view: what
+    /// the streamed `write` must equal byte for byte (tests hold it to that).
+    public static func renderWithEncoder(_ result: BootResult) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(BootReportJSON(result))
@@ -23,18 +32,7 @@ extension BootReportJSON {
         let profile = result.profile
         let config = profile.config
         formatVersion = Self.currentFormatVersion
-        platform = PlatformSummary(
-            name: result.platform.name, description: result.platform.description, arch: profile.arch.rawValue,
-            kernel: profile.kernel.description, cmdline: result.platform.cmdline, staticSize: result.platform.staticSize,
-            nrCpus: config.nrCpus, maxNumNodes: config.maxNumNodes, pageSize: profile.pageSize,
-            vaBits: profile.arch == .arm64 ? config.vaBits : nil, pagingMode: profile.pagingMode?.rawValue,
-            smp: config.smp, mmu: config.mmu, numa: config.numa, modules: config.modules)
-        self.profile = ProfileSummary(
-            pageShift: profile.pageShift, pageOffset: hex(profile.layout.pageOffset),
-            vmallocStart: hex(profile.layout.vmallocStart), vmallocEnd: hex(profile.layout.vmallocEnd),
-            vmallocTotal: hex(profile.vmallocTotal), moduleReserve: profile.percpu.moduleReserve,
-            dynamicReserve: profile.percpu.dynamicReserve, dynamicEarlySize: profile.percpu.dynamicEarlySize,
-            minUnitSize: profile.percpu.minUnitSize)
+        (platform, self.profile) = Self.summaries(result)
         switch result.outcome {
         case .booted: outcome = Outcome(status: "booted", panicMessage: nil)
         case .panicked(let message): outcome = Outcome(status: "panicked", panicMessage: message)
@@ -75,6 +73,27 @@ extension BootReportJSON {
             DynamicChunksJSON(span: Printk.hexAlt($0.span), placedBases: $0.placedBases.map { Printk.hexAlt($0) },
                               reachedLimit: $0.reachedLimit, failure: $0.failure, kernelMessage: $0.kernelMessage)
         }
+    }
+}
+
+extension BootReportJSON {
+    /// The platform and profile summaries (shared by the view and the streamed writer).
+    static func summaries(_ result: BootResult) -> (platform: PlatformSummary, profile: ProfileSummary) {
+        let profile = result.profile
+        let config = profile.config
+        let platform = PlatformSummary(
+            name: result.platform.name, description: result.platform.description, arch: profile.arch.rawValue,
+            kernel: profile.kernel.description, cmdline: result.platform.cmdline, staticSize: result.platform.staticSize,
+            nrCpus: config.nrCpus, maxNumNodes: config.maxNumNodes, pageSize: profile.pageSize,
+            vaBits: profile.arch == .arm64 ? config.vaBits : nil, pagingMode: profile.pagingMode?.rawValue,
+            smp: config.smp, mmu: config.mmu, numa: config.numa, modules: config.modules)
+        let summary = ProfileSummary(
+            pageShift: profile.pageShift, pageOffset: ReportFormat.hex(profile.layout.pageOffset),
+            vmallocStart: ReportFormat.hex(profile.layout.vmallocStart), vmallocEnd: ReportFormat.hex(profile.layout.vmallocEnd),
+            vmallocTotal: ReportFormat.hex(profile.vmallocTotal), moduleReserve: profile.percpu.moduleReserve,
+            dynamicReserve: profile.percpu.dynamicReserve, dynamicEarlySize: profile.percpu.dynamicEarlySize,
+            minUnitSize: profile.percpu.minUnitSize)
+        return (platform, summary)
     }
 }
 

@@ -1,0 +1,172 @@
+/// Writes JSON through a `ReportSink` as it goes, in exactly the layout of
+/// Foundation's `JSONEncoder` with `[.prettyPrinted, .sortedKeys,
+/// .withoutEscapingSlashes]`: two-space indents, `"key" : value`, an empty
+/// container as `[`, a blank line, `]`. Keys are written in the order given:
+/// callers give them sorted (a test compares the result with `JSONEncoder`'s).
+///
+/// Not generic, and byte-oriented: text collects as UTF-8 in a byte buffer
+/// (numbers written digit by digit) and goes to the sink in 64 KiB pieces.
+struct JSONStreamWriter {
+    /// Where the pieces go.
+    var sink: any ReportSink
+    private var buffer: [UInt8] = []
+    private static let chunk = 1 << 16
+
+    init(_ sink: any ReportSink) {
+        self.sink = sink
+        buffer.reserveCapacity(Self.chunk + 4096)
+    }
+
+    private mutating func emit(_ s: String) throws {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    /// A number's decimal digits, without making a String.
+    private mutating func emit(_ value: UInt64) throws {
+        var n = value, count = 0
+        repeat { count += 1; n /= 10 } while n > 0
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0x30, count: count))
+        n = value
+        var i = start + count - 1
+        repeat {
+            buffer[i] = UInt8(truncatingIfNeeded: n % 10) &+ 0x30
+            n /= 10
+            i -= 1
+        } while n > 0
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    private mutating func emit(_ value: Int) throws {
+        if value < 0 { buffer.append(0x2d) }
+        try emit(UInt64(value.magnitude))
+    }
+
+    private mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try sink.write(String(decoding: buffer, as: UTF8.self))
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// One entry per open container: whether it has had a member yet.
+    private var open: [Bool] = []
+    /// "\n" + the indent of depth d, and ",\n" + the same, made once per depth.
+    private var firstSeparator: [String] = ["\n"]
+    private var laterSeparator: [String] = [",\n"]
+
+    private var indent: String { String(repeating: " ", count: 2 * open.count) }
+
+    /// Before a member or element: the separator and the indent, in one write.
+    private mutating func next() throws {
+        let depth = open.count
+        guard depth > 0 else { return }
+        try emit(open[depth - 1] ? laterSeparator[depth] : firstSeparator[depth])
+        open[depth - 1] = true
+    }
+
+    private mutating func begin(_ bracket: String) throws {
+        try emit(bracket)
+        open.append(false)
+        if firstSeparator.count <= open.count {
+            let indent = self.indent
+            firstSeparator.append("\n" + indent)
+            laterSeparator.append(",\n" + indent)
+        }
+    }
+
+    private mutating func end(_ bracket: String) throws {
+        let hadMembers = open.removeLast()
+        try emit(hadMembers ? "\n" : "\n\n")
+        try emit(indent + bracket)
+    }
+
+    // MARK: - Containers
+
+    mutating func object(_ body: (inout Self) throws -> Void) throws {
+        try begin("{")
+        try body(&self)
+        try end("}")
+    }
+
+    mutating func array(_ body: (inout Self) throws -> Void) throws {
+        try begin("[")
+        try body(&self)
+        try end("]")
+    }
+
+    /// A member's key; the value follows with `value`, `object` or `array`.
+    mutating func key(_ name: String) throws {
+        try next()
+        try emit("\"")
+        try emit(name)
+        try emit("\" : ")
+    }
+
+    /// Before an array element written with `object` or `array`.
+    mutating func element() throws { try next() }
+
+    // MARK: - Scalars (as members or elements)
+
+    mutating func member(_ name: String, _ value: String) throws { try key(name); try emit(Self.quoted(value)) }
+    mutating func member(_ name: String, _ value: Int) throws { try key(name); try emit(value) }
+    mutating func member(_ name: String, _ value: UInt64) throws { try key(name); try emit(value) }
+    mutating func member(_ name: String, _ value: UInt32) throws { try key(name); try emit(UInt64(value)) }
+    mutating func member(_ name: String, _ value: Bool) throws { try key(name); try emit(value ? "true" : "false") }
+    /// An optional member is left out when nil, as `encodeIfPresent` does.
+    mutating func member(_ name: String, ifPresent value: String?) throws { if let value { try member(name, value) } }
+    mutating func member(_ name: String, ifPresent value: Int?) throws { if let value { try member(name, value) } }
+    mutating func member(_ name: String, ifPresent value: Bool?) throws { if let value { try member(name, value) } }
+
+    mutating func element(_ value: String) throws { try next(); try emit(Self.quoted(value)) }
+    mutating func element(_ value: Int?) throws {
+        try next()
+        if let value { try emit(value) } else { try emit("null") }
+    }
+
+    mutating func member(_ name: String, strings: [String]) throws {
+        try key(name)
+        try array { w in for s in strings { try w.element(s) } }
+    }
+
+    mutating func member(_ name: String, numbers: [Int]) throws {
+        try key(name)
+        try array { w in for n in numbers { try w.element(n) } }
+    }
+
+    /// Ends the document with the trailing newline and passes everything on.
+    mutating func finish() throws {
+        try emit("\n")
+        try flush()
+    }
+
+    /// A JSON string literal as `JSONEncoder` writes it: `"` and `\` escaped,
+    /// \b \f \n \r \t by name, other control characters as \u00xx, `/` and
+    /// everything else (DEL, non-ASCII) as is.
+    static func quoted(_ s: String) -> String {
+        var needsEscape = false
+        for byte in s.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5c { needsEscape = true; break }
+        guard needsEscape else { return "\"" + s + "\"" }
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
