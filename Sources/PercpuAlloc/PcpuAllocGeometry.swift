@@ -126,11 +126,13 @@ public struct PcpuAllocBehaviour: Sendable, Equatable, Codable {
     /// `pcpu_to_depopulate_slot`, the balance work depopulates them
     /// (`pcpu_reclaim_populated`) and sidelines them. Before: no isolation.
     public var partialDepopulation: Bool
-    /// 6.5, 0b9cbc8 ("mm/percpu.c: print error message too if atomic alloc
-    /// failed"): pcpu_alloc's "allocation failed" warning is also printed for
-    /// atomic allocations (without dump_stack). Before: only non-atomic.
+    /// Between 6.1 and 6.12 ("mm/percpu.c: print error message too if atomic
+    /// alloc failed", Baoquan He; 6.5 to my knowledge, commit id not verified):
+    /// pcpu_alloc's "allocation failed" warning is also printed for atomic
+    /// allocations (without dump_stack). 6.1: only non-atomic (read in both trees).
     public var warnAtomicFailures: Bool
-    /// 6.10, 24e44cc22aa3 ("mm: percpu: enable per-cpu allocation tagging"):
+    /// 6.10 ("mm: percpu: enable per-cpu allocation tagging", memory allocation
+    /// profiling series; present in 6.12, commit id not verified):
     /// pcpu_alloc is `pcpu_alloc_noprof` and tags `pcpu_obj_full_size` bytes per
     /// area (memory allocation profiling); it does not change placement.
     public var allocTagging: Bool
