@@ -30,7 +30,7 @@ let package = Package(
         ]),
         // The command line as a library, so tests can run it in-process.
         .target(name: "PcpuBootCLI", dependencies: [
-            "PercpuBoot",
+            "PercpuBoot", "KernelSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pcpu-boot", dependencies: ["PcpuBootCLI"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KernelSupport
 
 /// What a command produced: text for stdout and stderr, and the exit status
 /// (0 the emulated boot completed, 1 the emulated kernel panicked, 2 unusable input).
@@ -48,11 +49,31 @@ public enum PcpuBootCLI {
     }
 
     /// Runs with the process's arguments and exits with the command's status.
+    /// Everything, ArgumentParser's help and errors included (`run` catches them
+    /// through `fullMessage`), is written through `OutputSink`: see `emit`.
     public static func main() -> Never {
         let output = run(Array(CommandLine.arguments.dropFirst()))
-        FileHandle.standardOutput.write(Data(output.stdout.utf8))
-        FileHandle.standardError.write(Data(output.stderr.utf8))
-        exit(output.status)
+        exit(emit(output, stdout: .standardOutput, stderr: .standardError))
+    }
+
+    /// The exit status when the output could not be written (README, "Exit status").
+    public static let outputErrorStatus: Int32 = 3
+
+    /// Writes a command's output and returns the status to exit with: the
+    /// command's own, or `outputErrorStatus` when a write failed. A failed write
+    /// is reported in one line on stderr when stderr can still be written; a
+    /// broken pipe (EPIPE, the reader went away with SIGPIPE ignored) is not.
+    public static func emit(_ output: CommandOutput, stdout: OutputSink, stderr: OutputSink) -> Int32 {
+        do throws(OutputError) {
+            try stdout.write(output.stdout)
+            try stderr.write(output.stderr)
+            return output.status
+        } catch {
+            if case .failed = error {
+                try? stderr.write("pcpu-boot: error: \(error.description)\n")
+            }
+            return outputErrorStatus
+        }
     }
 }
 
@@ -62,7 +83,8 @@ struct PcpuBootCommand: ParsableCommand {
         commandName: "pcpu-boot",
         abstract: "Emulate Linux's boot-time per-CPU setup (setup_per_cpu_areas) for a described machine.",
         discussion: "Turns a machine's NUMA layout into per-CPU groups, units, __per_cpu_offset[] and the first chunk, "
-            + "printing the lines a real kernel prints. Exit status: 0 booted, 1 the emulated kernel panicked, 2 unusable input.",
+            + "printing the lines a real kernel prints. Exit status: 0 booted, 1 the emulated kernel panicked, 2 unusable input, "
+            + "3 the output could not be written.",
         subcommands: [BootCommand.self, ListCommand.self, CompareCommand.self, CheckCommand.self],
         defaultSubcommand: BootCommand.self)
 }
