@@ -36,6 +36,8 @@ let package = Package(
         .executableTarget(name: "pcpu-boot", dependencies: ["PcpuBootCLI"]),
         // The benchmark: swift run -c release pcpu-boot-bench
         .executableTarget(name: "pcpu-boot-bench", dependencies: ["PercpuBoot"]),
+        // libFuzzer targets (scripts/fuzz.sh); built normally, it replays inputs.
+        .executableTarget(name: "pcpu-boot-fuzz", dependencies: ["PercpuBoot", "Memblock", "KernelSupport"]),
 
         // Shared test helpers: fixture paths, small platforms built in code.
         .target(name: "PcpuBootTestSupport", dependencies: ["PercpuBoot"], path: "Tests/Support"),

@@ -30,13 +30,15 @@ struct BootCommand: OutputCommand {
         }
         let result: BootResult
         do {
-            result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog)
+            result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog, dynamicDebug: prDebug)
         } catch {
             return .inputError(error.description)
         }
         let status: Int32 = result.outcome == .booted ? 0 : 1
         do {
-            return CommandOutput(stdout: try Reports.render(result, format: format, dynamicDebug: prDebug), status: status)
+            var output = CommandOutput(stdout: try Reports.render(result, format: format, dynamicDebug: prDebug), status: status)
+            for note in prepared.notes.reversed() { output = output.note(note) }
+            return output
         } catch {
             return CommandOutput(stderr: "pcpu-boot: error: cannot render the report: \(error)\n", status: 2)
         }

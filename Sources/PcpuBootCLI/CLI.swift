@@ -15,9 +15,27 @@ public struct CommandOutput: Error, Equatable, Sendable {
         self.status = status
     }
 
-    /// An input problem: a diagnostic on stderr, status 2.
+    /// An input problem: a diagnostic on stderr, status 2. A message that is already a
+    /// located diagnostic (`FILE:LINE:COL: error: …`, from `InputError`) is printed as it
+    /// is, so that it says `error:` once; anything longer than `maximumMessageLength` is cut.
     public static func inputError(_ message: String) -> CommandOutput {
-        CommandOutput(stderr: "pcpu-boot: error: " + message + "\n", status: 2)
+        let text = message.contains(": error: ") ? message : "pcpu-boot: error: " + message
+        return CommandOutput(stderr: cut(text) + "\n", status: 2)
+    }
+
+    /// Diagnostics quote what they were given; a value of millions of characters is not echoed whole.
+    public static let maximumMessageLength = 600
+
+    static func cut(_ text: String) -> String {
+        guard text.count > maximumMessageLength else { return text }
+        return String(text.prefix(maximumMessageLength - 60)) + "... (\(text.count) characters in all)"
+    }
+
+    /// A remark on stderr that does not change the status (e.g. an assumed kernel version).
+    public func note(_ text: String) -> CommandOutput {
+        var copy = self
+        copy.stderr = "pcpu-boot: note: " + CommandOutput.cut(text) + "\n" + copy.stderr
+        return copy
     }
 }
 

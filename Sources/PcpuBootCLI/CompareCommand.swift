@@ -25,7 +25,7 @@ struct CompareCommand: OutputCommand {
             case .success(let p): prepared = p
             case .failure(let output): return output
             }
-            do { results.append((spec, try Boot.run(prepared.platform, memblockLog: prepared.memblockLog))) } catch {
+            do { results.append((spec, try Boot.run(prepared.platform, memblockLog: prepared.memblockLog, dynamicDebug: false))) } catch {
                 return .inputError("\(spec): \(error.description)")
             }
         }

@@ -31,6 +31,24 @@ extension PercpuContext {
         }
     }
 
+    /// The next calls `pcpu_fc_alloc(cpu, size, size)` would make for the pages just below
+    /// `ptr`, taken at once (see `Memblock.reserveRunBelow`): how many. None when each call
+    /// prints something (pr_debug recorded, memblock=debug, or the node-less pr_info).
+    mutating func pcpuFcAllocRunBelow(_ ptr: UInt64, cpu: Int, size: UInt64, nodeAware: Bool,
+                                      upTo wanted: UInt64) throws(PercpuEmulationFailure) -> UInt64 {
+        guard !log.recordsDynamicDebug, wanted > 0 else { return 0 }
+        let goal = profile.perCPUAllocationGoal(dramStart: dramStart)
+        var nid = NUMA_NO_NODE
+        if profile.config.numa {
+            let node = nodeAware ? topology.node(ofCPU: cpu) : NUMA_NO_NODE
+            if node == NUMA_NO_NODE || !topology.isOnline(node) || topology.nodeData[node] == nil { return 0 }
+            nid = node
+        }
+        do { return try memblock.reserveRunBelow(ptr, size: size, minAddr: goal, nid: nid, upTo: wanted, log: &log) } catch {
+            throw .panic(error)
+        }
+    }
+
     /// `pcpu_fc_free(ptr, size)` = `memblock_free`, inlined into its callers
     /// (the trace names the caller).
     mutating func pcpuFcFree(_ phys: UInt64, _ size: UInt64, caller: String) throws(PercpuEmulationFailure) {

@@ -30,11 +30,11 @@ extension PercpuContext {
         }
 
         var rc = 0
-        var pages: [[UInt64]] = []
+        var pages: [UnitPages] = []
         allocate: for unit in 0..<ncpus {
             let cpu = ai.groups[0].cpuMap[unit]
-            var unitPagesPhys: [UInt64] = []
-            for _ in 0..<unitPages {
+            var unitPagesPhys = UnitPages(pageSize: pageSize)
+            while unitPagesPhys.count < UInt64(unitPages) {
                 guard let ptr = try pcpuFcAlloc(cpu: cpu, size: pageSize, align: pageSize, nodeAware: nodeAware) else {
                     log.print(.warning, Self.prefix, "failed to allocate \(psizeStr) page for cpu\(cpu)")
                     pages.append(unitPagesPhys)
@@ -42,6 +42,10 @@ extension PercpuContext {
                     break allocate
                 }
                 unitPagesPhys.append(ptr)
+                // The calls that would return the pages just below, at once (none when traced).
+                let more = try pcpuFcAllocRunBelow(ptr, cpu: cpu, size: pageSize, nodeAware: nodeAware,
+                                                   upTo: UInt64(unitPages) - unitPagesPhys.count)
+                unitPagesPhys.append(first: ptr - pageSize, count: more, descending: true)
             }
             pages.append(unitPagesPhys)
         }
@@ -56,9 +60,19 @@ extension PercpuContext {
             placed = PlacedFirstChunk(ai: ai, baseAddr: vmAddr, groupPhys: [], unitPagesPhys: pages, maxDistance: nil)
             setup = try pcpuSetupFirstChunk(ai, baseAddr: vmAddr)
         } else {
-            // enomem: free every page obtained, last first.
-            for page in pages.flatMap({ $0 }).reversed() {
-                try pcpuFcFree(page, pageSize, caller: "pcpu_page_first_chunk")
+            // enomem: free every page obtained, last first (a run at once when untraced:
+            // the reserved regions end the same).
+            for unit in pages.reversed() {
+                for run in unit.runs.reversed() {
+                    if memblock.debug {
+                        for i in (0..<run.count).reversed() {
+                            try pcpuFcFree(UnitPages.page(run, i), pageSize, caller: "pcpu_page_first_chunk")
+                        }
+                    } else {
+                        let span = run.span(pageSize: pageSize)
+                        try pcpuFcFree(span.start, span.end - span.start, caller: "pcpu_page_first_chunk")
+                    }
+                }
             }
         }
         try pcpuFcFree(pagesPhys, pagesSize, caller: "pcpu_page_first_chunk")
@@ -94,10 +108,14 @@ extension PercpuContext {
         let pageSize = profile.pageSize
         if profile.arch == .x86_64 {
             var tables = X86KernelPageTables(fiveLevel: profile.pagingMode == .level5)
+            // Tables come per PMD (2 MiB): pages after a PMD's first find theirs present.
+            let pmdSize = pageSize &* (pageSize / 8)
             var addr = start
             while addr < start &+ size {
                 try x86PopulateExtraPTE(addr, tables: &tables)
-                addr = addr &+ pageSize
+                let next = (addr / pmdSize &+ 1) &* pmdSize
+                guard next > addr else { break }
+                addr = next
             }
             return
         }
@@ -108,6 +126,7 @@ extension PercpuContext {
             var pmd = profile.layout.kernelImageStart / pmdSize
             while pmd <= (imageEnd &- 1) / pmdSize { presentPMDs.insert(pmd); pmd += 1 }
         }
+        // Only a PMD's first page can find its table missing: visit one page per PMD.
         var addr = start
         let end = start &+ size
         while addr < end {
@@ -118,7 +137,9 @@ extension PercpuContext {
                 guard table != nil else { throw .panic(KernelPanic("pcpu_populate_pte: Failed to allocate memory")) }
                 presentPMDs.insert(pmd)
             }
-            addr = addr &+ pageSize
+            let next = (pmd &+ 1) &* pmdSize
+            guard next > addr else { break }
+            addr = next
         }
     }
 }

@@ -302,7 +302,7 @@ import PercpuBoot
         }
         let directory = try S.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(throws: InputError(file: directory, message: "is a directory, not a file")) {
+        #expect(throws: InputError(file: directory, message: "is a directory, not a platform file", expected: "a regular file")) {
             try PlatformLoader.load(path: directory, dtbLoader: S.noDTB)
         }
         let binary = directory + "/binary.yaml"
