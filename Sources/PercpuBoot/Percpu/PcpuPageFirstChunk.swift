@@ -1,4 +1,5 @@
 import KernelSupport
+import Memblock
 
 extension PercpuContext {
     /// `pcpu_page_first_chunk(reserved_size, cpu_to_nd_fn)` (mm/percpu.c, v6.8;
@@ -127,19 +128,28 @@ extension PercpuContext {
             while pmd <= (imageEnd &- 1) / pmdSize { presentPMDs.insert(pmd); pmd += 1 }
         }
         // Only a PMD's first page can find its table missing: visit one page per PMD.
-        var addr = start
+        // The tables of consecutive missing PMDs are consecutive memblock_alloc calls:
+        // untraced, the ones after the first are taken as a run (Memblock.reserveRunBelow).
         let end = start &+ size
-        while addr < end {
-            let pmd = addr / pmdSize
-            if !presentPMDs.contains(pmd) {
+        guard end > start else { return }
+        var pmd = start / pmdSize
+        let lastPMD = (end &- 1) / pmdSize
+        while pmd <= lastPMD {
+            if presentPMDs.contains(pmd) { pmd += 1; continue }
+            var missing: UInt64 = 1
+            while pmd &+ missing <= lastPMD && !presentPMDs.contains(pmd &+ missing) { missing += 1 }
+            var done: UInt64 = 0
+            while done < missing {
                 let table: UInt64?
                 do { table = try memblockAlloc(pageSize, pageSize, caller: "pcpu_populate_pte") } catch { throw .panic(error) }
-                guard table != nil else { throw .panic(KernelPanic("pcpu_populate_pte: Failed to allocate memory")) }
-                presentPMDs.insert(pmd)
+                guard let table else { throw .panic(KernelPanic("pcpu_populate_pte: Failed to allocate memory")) }
+                done += 1
+                do {
+                    done += try memblock.reserveRunBelow(table, size: pageSize, minAddr: MEMBLOCK_LOW_LIMIT, nid: NUMA_NO_NODE,
+                                                         upTo: missing - done, log: &log)
+                } catch { throw .panic(error) }
             }
-            let next = (pmd &+ 1) &* pmdSize
-            guard next > addr else { break }
-            addr = next
+            pmd &+= missing
         }
     }
 }

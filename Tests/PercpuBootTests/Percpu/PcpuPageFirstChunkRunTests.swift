@@ -42,6 +42,21 @@ import PcpuBootTestSupport
         #expect(UInt64(pageLines.count) >= perPage.unitPagesPhys.reduce(0) { $0 + $1.count })
     }
 
+    /// With memblock=debug every call is made and traced (the page tables of
+    /// pcpu_populate_pte included); without, runs. Same memblock, pages and printk lines.
+    @Test(arguments: machines.indices) func tracedCallsEqualRuns(_ index: Int) throws {
+        var traced = Self.machines[index].1
+        traced.cmdline += " memblock=debug"
+        let perCall = try Boot.run(traced, dynamicDebug: true)
+        let batched = try Boot.run(Self.machines[index].1, dynamicDebug: false)
+        #expect(batched.outcome == perCall.outcome)
+        #expect(batched.unitPagesPhys == perCall.unitPagesPhys)
+        #expect(batched.memblockReserved == perCall.memblockReserved)
+        #expect(batched.log.texts([.kernel]) == perCall.log.texts([.kernel]))
+        #expect(perCall.log.texts([.memblockDebug]).contains { $0.hasSuffix("pcpu_populate_pte") || $0.contains("pcpu_populate_pte+") }
+                || perCall.outcome != .booted)
+    }
+
     /// A unit of 256K pages is one run, not 256K addresses.
     @Test func aLargeUnitIsOneRun() throws {
         let platform = deviceTreePlatform(cpuNodes: [0, 0], memory: [(0x4000_0000, 4096 * Self.MiB, 0)],
