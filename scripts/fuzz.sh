@@ -41,7 +41,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus" "$seed_dir" "$scratch/crashes"
   # libFuzzer reads seeds from folders: copy them in (each under a unique name).
   i=0; while read -r f; do cp "$f" "$seed_dir/$i-$(basename "$f")"; i=$((i + 1)); done < <(seeds "$target")
-  max_len=65536; [ "$target" = log ] && max_len=262144
+  max_len=65536; [ "$target" = log ] && max_len=16384
   out=$scratch/$target.out
   PCPU_FUZZ_TARGET=$target "$bin" "$corpus" "$seed_dir" -max_total_time="$seconds" -runs="$runs" \
     -max_len=$max_len -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$scratch/crashes/$target-" \

@@ -32,7 +32,7 @@ struct BootCommand: OutputCommand {
         do {
             result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog, dynamicDebug: prDebug)
         } catch {
-            return .inputError(error.description)
+            return .bootFailure(error, subject: machine.platform ?? machine.dtb)
         }
         let status: Int32 = result.outcome == .booted ? 0 : 1
         do {
@@ -67,4 +67,16 @@ func unknownValue(_ flag: String, _ value: String, _ choices: [String]) -> Strin
     message += choices.count > 1 ? choices.dropLast().joined(separator: ", ") + " or " + choices.last! : choices.joined()
     if let guess = didYouMean(value, among: choices) { message += "; did you mean '\(guess)'?" }
     return message
+}
+
+extension CommandOutput {
+    /// A boot the emulator cannot run, naming what it is about: the platform file or
+    /// DTB the user gave, unless the message already starts with a file.
+    static func bootFailure(_ error: BootError, subject: String?) -> CommandOutput {
+        guard case .emulation(let message) = error, let subject, !message.hasPrefix(subject),
+              message.range(of: #"^\S+\.(dtb|yaml|log)[:)]"#, options: .regularExpression) == nil else {
+            return .inputError(error.description)
+        }
+        return .inputError("\(subject): cannot emulate: \(message)")
+    }
 }

@@ -69,7 +69,7 @@ struct CheckCommand: OutputCommand {
         }
         let result: BootResult
         do { result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog, dynamicDebug: false) } catch {
-            return .inputError(error.description)
+            return .bootFailure(error, subject: platform ?? dtb ?? logPath)
         }
         let emulated = result.log.texts()
         var out = ""

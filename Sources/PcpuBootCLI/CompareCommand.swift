@@ -26,7 +26,7 @@ struct CompareCommand: OutputCommand {
             case .failure(let output): return output
             }
             do { results.append((spec, try Boot.run(prepared.platform, memblockLog: prepared.memblockLog, dynamicDebug: false))) } catch {
-                return .inputError("\(spec): \(error.description)")
+                return .bootFailure(error, subject: spec)
             }
         }
         return CommandOutput(stdout: CompareReport.render(results))

@@ -12,8 +12,22 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
+/// libFuzzer's driver (LLVM >= 11): SwiftPM links an executable with `main` aliased to
+/// `<module>_main`, so libFuzzer's own `main` is not used; this one hands over to it.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+
+@_cdecl("pcpu_boot_fuzz_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) }
+}
+
 /// Read once: the environment does not change during a run.
-nonisolated(unsafe) let selectedTarget: FuzzTarget = {
+let selectedTarget: FuzzTarget = {
     guard let name = getenv("PCPU_FUZZ_TARGET").map({ String(cString: $0) }), let target = FuzzTarget(rawValue: name) else {
         try? OutputSink.standardError.write("pcpu-boot-fuzz: set PCPU_FUZZ_TARGET to one of \(FuzzTarget.allCases.map(\.rawValue))\n")
         exit(2)
