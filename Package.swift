@@ -36,12 +36,14 @@ let package = Package(
         ]),
         // The command line as a library, so tests can run it in-process.
         .target(name: "PcpuBootCLI", dependencies: [
-            "PercpuBoot", "KernelBuild", "PercpuAlloc",
+            "PercpuBoot", "KernelBuild", "PercpuAlloc", "KernelSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pcpu-boot", dependencies: ["PcpuBootCLI"]),
         // The benchmark: swift run -c release pcpu-boot-bench
         .executableTarget(name: "pcpu-boot-bench", dependencies: ["PercpuBoot", "PercpuAlloc", "DeviceTree"]),
+        // libFuzzer targets (scripts/fuzz.sh); built normally, it replays inputs.
+        .executableTarget(name: "pcpu-boot-fuzz", dependencies: ["PercpuBoot", "Memblock", "KernelSupport"]),
 
         // Shared test helpers: fixture paths, small platforms built in code.
         .target(name: "PcpuBootTestSupport", dependencies: ["PercpuBoot"], path: "Tests/Support"),

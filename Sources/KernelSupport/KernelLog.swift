@@ -51,8 +51,13 @@ public struct KernelLogLine: Equatable, Sendable, Codable {
 /// An append-only log; a value, passed `inout` through a boot.
 public struct KernelLog: Equatable, Sendable, Codable {
     public private(set) var lines: [KernelLogLine] = []
+    /// Whether `pr_debug` lines are kept. Off, they are not even built: the page
+    /// first chunk alone would make one per page (millions for a large static size).
+    public var recordsDynamicDebug = true
 
-    public init() {}
+    public init(recordsDynamicDebug: Bool = true) {
+        self.recordsDynamicDebug = recordsDynamicDebug
+    }
 
     /// `printk(level prefix fmt)`: `prefix` is the file's `pr_fmt` (e.g. `"percpu: "`).
     public mutating func print(_ level: LogLevel, _ prefix: String = "", _ text: String) {
@@ -69,8 +74,9 @@ public struct KernelLog: Equatable, Sendable, Codable {
     }
 
     /// A `pr_debug` line: only visible with dynamic debug.
-    public mutating func dynamicDebug(_ prefix: String, _ text: String) {
-        lines.append(KernelLogLine(level: .debug, source: .dynamicDebug, text: prefix + text))
+    public mutating func dynamicDebug(_ prefix: String, _ text: @autoclosure () -> String) {
+        guard recordsDynamicDebug else { return }
+        lines.append(KernelLogLine(level: .debug, source: .dynamicDebug, text: prefix + text()))
     }
 
     /// The texts of the lines whose source is in `sources`.

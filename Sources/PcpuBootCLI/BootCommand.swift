@@ -37,14 +37,18 @@ struct BootCommand: StreamingOutputCommand {
         }
         let result: BootResult
         do {
-            result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog)
+            result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog, dynamicDebug: prDebug)
         } catch {
-            return .inputError(error.description)
+            return .bootFailure(error, subject: machine.platform ?? machine.dtb)
         }
         let status: Int32 = result.outcome == .booted ? 0 : 1
         do {
             try Reports.write(result, format: format, dynamicDebug: prDebug, to: &stdout)
             return CommandOutput(stderr: prepared.noteText, status: status)
+        } catch let error as OutputError {
+            // The streamed report could not be written: one line (not for a broken pipe), status 3.
+            if case .failed = error { try? OutputSink.standardError.write("pcpu-boot: error: \(error.description)\n") }
+            return CommandOutput(status: PcpuBootCLI.outputErrorStatus)
         } catch {
             return CommandOutput(stderr: "pcpu-boot: error: cannot render the report: \(error)\n", status: 2)
         }
@@ -84,4 +88,16 @@ func unknownValue(_ flag: String, _ value: String, _ choices: [String]) -> Strin
     message += choices.count > 1 ? choices.dropLast().joined(separator: ", ") + " or " + choices.last! : choices.joined()
     if let guess = didYouMean(value, among: choices) { message += "; did you mean '\(guess)'?" }
     return message
+}
+
+extension CommandOutput {
+    /// A boot the emulator cannot run, naming what it is about: the platform file or
+    /// DTB the user gave, unless the message already starts with a file.
+    static func bootFailure(_ error: BootError, subject: String?) -> CommandOutput {
+        guard case .emulation(let message) = error, let subject, !message.hasPrefix(subject),
+              message.range(of: #"^\S+\.(dtb|yaml|log)[:)]"#, options: .regularExpression) == nil else {
+            return .inputError(error.description)
+        }
+        return .inputError("\(subject): cannot emulate: \(message)")
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PercpuBoot
+import KernelSupport
 
 /// What a command produced: text for stdout and stderr, and the exit status
 /// (0 the emulated boot completed, 1 the emulated kernel panicked, 2 unusable input).
@@ -15,9 +16,27 @@ public struct CommandOutput: Error, Equatable, Sendable {
         self.status = status
     }
 
-    /// An input problem: a diagnostic on stderr, status 2.
+    /// An input problem: a diagnostic on stderr, status 2. A message that is already a
+    /// located diagnostic (`FILE:LINE:COL: error: …`, from `InputError`) is printed as it
+    /// is, so that it says `error:` once; anything longer than `maximumMessageLength` is cut.
     public static func inputError(_ message: String) -> CommandOutput {
-        CommandOutput(stderr: "pcpu-boot: error: " + message + "\n", status: 2)
+        let text = message.contains(": error: ") ? message : "pcpu-boot: error: " + message
+        return CommandOutput(stderr: cut(text) + "\n", status: 2)
+    }
+
+    /// Diagnostics quote what they were given; a value of millions of characters is not echoed whole.
+    public static let maximumMessageLength = 600
+
+    static func cut(_ text: String) -> String {
+        guard text.count > maximumMessageLength else { return text }
+        return String(text.prefix(maximumMessageLength - 60)) + "... (\(text.count) characters in all)"
+    }
+
+    /// A remark on stderr that does not change the status (e.g. an assumed kernel version).
+    public func note(_ text: String) -> CommandOutput {
+        var copy = self
+        copy.stderr = "pcpu-boot: note: " + text + "\n" + copy.stderr
+        return copy
     }
 }
 
@@ -69,12 +88,33 @@ public enum PcpuBootCLI {
     }
 
     /// Runs with the process's arguments and exits with the command's status.
+    /// Everything, ArgumentParser's help and errors included (`run` catches them
+    /// through `fullMessage`), is written through `OutputSink`: see `emit`.
     public static func main() -> Never {
-        var sink = FileHandleSink(FileHandle.standardOutput)
+        var sink = CheckedReportSink(sink: .standardOutput)
         let output = run(Array(CommandLine.arguments.dropFirst()), stdout: &sink)
-        FileHandle.standardOutput.write(Data(output.stdout.utf8))
-        FileHandle.standardError.write(Data(output.stderr.utf8))
-        exit(output.status)
+        exit(emit(output, stdout: .standardOutput, stderr: .standardError))
+    }
+
+    /// The exit status when the output could not be written (README, "Exit status").
+    public static let outputErrorStatus: Int32 = 3
+
+    /// Writes a command's output and returns the status to exit with: the
+    /// command's own, or `outputErrorStatus` when a write failed. A failed write
+    /// is reported in one line on stderr when stderr can still be written; a
+    /// broken pipe (EPIPE, the reader went away with SIGPIPE ignored) is not.
+    public static func emit(_ output: CommandOutput, stdout: OutputSink, stderr: OutputSink) -> Int32 {
+        if output.status == outputErrorStatus { return outputErrorStatus }   // a streamed write already failed
+        do throws(OutputError) {
+            try stdout.write(output.stdout)
+            try stderr.write(output.stderr)
+            return output.status
+        } catch {
+            if case .failed = error {
+                try? stderr.write("pcpu-boot: error: \(error.description)\n")
+            }
+            return outputErrorStatus
+        }
     }
 }
 
@@ -84,17 +124,17 @@ struct PcpuBootCommand: ParsableCommand {
         commandName: "pcpu-boot",
         abstract: "Emulate Linux's boot-time per-CPU setup (setup_per_cpu_areas) for a described machine.",
         discussion: "Turns a machine's NUMA layout into per-CPU groups, units, __per_cpu_offset[] and the first chunk, "
-            + "printing the lines a real kernel prints. Exit status: 0 booted, 1 the emulated kernel panicked, 2 unusable input.",
+            + "printing the lines a real kernel prints. Exit status: 0 booted, 1 the emulated kernel panicked, 2 unusable input, "
+            + "3 the output could not be written.",
         version: "pcpu-boot \(PcpuBootVersion.string)",
         subcommands: [BootCommand.self, ListCommand.self, CompareCommand.self, CheckCommand.self, ReplayCommand.self, ImportCommand.self, SweepCommand.self,
                       KernelsCommand.self, ManualCommand.self],
         defaultSubcommand: BootCommand.self)
 }
 
-/// The process's standard output as a report sink (the checked writer of the
-/// output layer replaces it when merged).
-struct FileHandleSink: ReportSink {
-    let handle: FileHandle
-    init(_ handle: FileHandle) { self.handle = handle }
-    func write(_ s: String) { handle.write(Data(s.utf8)) }
+/// The process's standard output as a report sink: every streamed write goes
+/// through the checked `OutputSink` (write(2), EINTR, partial writes).
+struct CheckedReportSink: ReportSink {
+    let sink: OutputSink
+    func write(_ s: String) throws { try sink.write(s) }
 }

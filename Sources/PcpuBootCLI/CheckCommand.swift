@@ -44,17 +44,21 @@ struct CheckCommand: OutputCommand {
     var kernel: String?
 
     func execute() -> CommandOutput {
-        guard let data = FileManager.default.contents(atPath: logPath) else {
-            return .inputError("\(logPath): cannot read the boot log")
+        let text: String
+        do throws(InputError) { text = try InputFile.text(logPath, what: "boot log") } catch {
+            return .inputError(error.description)
         }
-        let text = String(decoding: data, as: UTF8.self)
         let real = RealBootLog(text: text)
         guard let arch = real.architecture else {
             return .inputError("\(logPath): cannot tell the architecture from the log (no 'Booting Linux on physical CPU' or x86 lines)")
         }
-        guard let staticSize = real.staticSize else {
+        guard let (staticSize, staticLine) = real.staticSizeLine else {
             return .inputError("\(logPath): the log has no 'percpu:' line with the static size")
         }
+        guard staticSize > 0, staticSize < 1 << 30 else {
+            return .inputError("\(logPath):\(staticLine + 1): the 'percpu:' line says s\(staticSize) (expected a static per-CPU size between 1 and 1G)")
+        }
+        var notes: [String] = []
         var options = try! MachineOptions.parse([])
         options.platform = platform
         let choice = KernelChoice.choose(log: real, flag: kernel, platformPath: platform, configPath: kernelConfig)
@@ -86,7 +90,7 @@ struct CheckCommand: OutputCommand {
         options.kernelConfig = kernelConfig
         options.systemMap = systemMap
         options.vmlinux = vmlinux
-        options.arch = arch.rawValue
+        if platform == nil { options.arch = arch.rawValue }
         options.kernel = version.version?.description
         options.staticSize = String(staticSize)
         options.nrCPUs = nrCPUs
@@ -97,9 +101,14 @@ struct CheckCommand: OutputCommand {
         case .success(let p): prepared = p
         case .failure(let output): return output
         }
+        notes += prepared.notes
+        if prepared.platform.arch != arch {
+            return .inputError("\(logPath): the log is of an \(arch.rawValue) boot (\(real.architectureEvidence ?? "its boot lines")), "
+                + "but the platform \(prepared.platform.name) is \(prepared.platform.arch.rawValue)")
+        }
         let result: BootResult
-        do { result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog) } catch {
-            return .inputError(error.description)
+        do { result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog, dynamicDebug: false) } catch {
+            return .bootFailure(error, subject: platform ?? dtb ?? logPath)
         }
         let emulated = result.log.texts()
         var out = "kernel \(result.profile.kernel): \(version.reason)\n"
@@ -110,10 +119,15 @@ struct CheckCommand: OutputCommand {
         ] {
             let diff = LineDiff.compare(expected: realLines, actual: emulatedLines)
             differences += diff.count
-            out += "\(title): \(realLines.count) real, \(emulatedLines.count) emulated, \(diff.isEmpty ? "identical" : "\(diff.count) differ")\n"
-            for d in diff { out += d + "\n" }
+            out += "\(title): \(realLines.count) real, \(emulatedLines.count) emulated, \(diff.count == 0 ? "identical" : "\(diff.count) differ")\n"
+            for d in diff.shown { out += d + "\n" }
+            if diff.count > diff.shownCount {
+                out += "  ... and \(diff.count - diff.shownCount) more differing lines (the first \(diff.shownCount) are shown)\n"
+            }
         }
-        return CommandOutput(stdout: out, stderr: prepared.noteText, status: differences == 0 ? 0 : 1)
+        var output = CommandOutput(stdout: out, status: differences == 0 ? 0 : 1)
+        for note in notes.reversed() { output = output.note(note) }
+        return output
     }
 }
 
@@ -141,20 +155,34 @@ extension CheckCommand {
     }
 }
 
-/// Line-by-line comparison that names each differing line.
+/// Line-by-line comparison that names each differing line: the first
+/// `shownLimit` in full, the rest only counted, so a report stays readable
+/// (and small) however many lines differ.
 enum LineDiff {
-    static func compare(expected: [String], actual: [String]) -> [String] {
-        var out: [String] = []
+    static let shownLimit = 100
+
+    struct Result {
+        /// How many lines differ.
+        var count = 0
+        /// The first `shownLimit` differences, three report lines each.
+        var shown: [String] = []
+        var shownCount = 0
+    }
+
+    static func compare(expected: [String], actual: [String]) -> Result {
+        var result = Result()
         for i in 0..<max(expected.count, actual.count) {
             let e = i < expected.count ? expected[i] : nil
             let a = i < actual.count ? actual[i] : nil
-            if e != a {
-                out.append("  line \(i + 1):")
-                out.append("    real:     " + (e.map { "\"\($0)\"" } ?? "(none)"))
-                out.append("    emulated: " + (a.map { "\"\($0)\"" } ?? "(none)"))
-            }
+            guard e != a else { continue }
+            result.count += 1
+            guard result.shownCount < shownLimit else { continue }
+            result.shownCount += 1
+            result.shown.append("  line \(i + 1):")
+            result.shown.append("    real:     " + (e.map { "\"\(InputError.cut($0, to: 300))\"" } ?? "(none)"))
+            result.shown.append("    emulated: " + (a.map { "\"\(InputError.cut($0, to: 300))\"" } ?? "(none)"))
         }
-        return out
+        return result
     }
 }
 

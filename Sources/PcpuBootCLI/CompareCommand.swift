@@ -25,8 +25,8 @@ struct CompareCommand: OutputCommand {
             case .success(let p): prepared = p
             case .failure(let output): return output
             }
-            do { results.append((spec, try Boot.run(prepared.platform, memblockLog: prepared.memblockLog))) } catch {
-                return .inputError("\(spec): \(error.description)")
+            do { results.append((spec, try Boot.run(prepared.platform, memblockLog: prepared.memblockLog, dynamicDebug: false))) } catch {
+                return .bootFailure(error, subject: spec)
             }
         }
         return CommandOutput(stdout: CompareReport.render(results))

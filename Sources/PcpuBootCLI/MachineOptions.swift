@@ -56,6 +56,11 @@ struct MachineOptions: ParsableArguments {
                                valueName: "log"))
     var memblockFrom: String?
 
+    @Option(name: .customLong("memory"),
+            help: ArgumentHelp("RAM the boot loader or UEFI would write into the device tree's /memory nodes (repeatable): BASE:SIZE[@NODE], like 0x40000000:2G.",
+                               valueName: "base:size[@node]"))
+    var memory: [String] = []
+
     /// Builds the platform the options describe, or the diagnostic (status 2).
     func prepare() -> Result<PreparedBoot, CommandOutput> {
         do throws(CLIInputError) {
@@ -112,7 +117,8 @@ struct MachineOptions: ParsableArguments {
                                 firmware: firmwareFromFlags)
         }
         if let firmwareFromFlags { platform.firmware = firmwareFromFlags }
-        let notes = try build.apply(to: &platform, kernelGiven: kernelValue != nil)
+        try applyBootLoaderMemory(&platform)
+        var notes = try build.apply(to: &platform, kernelGiven: kernelValue != nil)
         if let kernelValue { platform.kernel = kernelValue }
         if let staticSize {
             guard let value = PlatformLoader.parseNumber(staticSize), value > 0, value < 1 << 30 else {
@@ -135,10 +141,11 @@ struct MachineOptions: ParsableArguments {
         }
         var memblockLog: Boot.MemblockLog?
         if let logPath = memblockFrom ?? platform.memblock.fromLog {
-            guard let data = FileManager.default.contents(atPath: logPath) else {
-                throw CLIInputError("\(logPath): cannot read the boot log")
+            let text: String
+            do throws(InputError) { text = try InputFile.text(logPath, what: "boot log") } catch {
+                throw CLIInputError(error.description)
             }
-            memblockLog = Boot.MemblockLog(text: String(decoding: data, as: UTF8.self), fileName: logPath)
+            memblockLog = Boot.MemblockLog(text: text, fileName: logPath)
         }
         // The CPU, not the tables, says whether a hypervisor is there: the log does.
         if acpiFirmware != nil, let memblockLog, case .acpi(var acpi) = platform.firmware,
@@ -155,17 +162,45 @@ struct MachineOptions: ParsableArguments {
                 throw CLIInputError(error.description)
             }
         }
+        if let memblockLog {
+            let real = RealBootLog(text: memblockLog.text)
+            if let logArch = real.architecture, logArch != platform.arch {
+                throw CLIInputError("\(memblockLog.fileName): the log is of an \(logArch.rawValue) boot (\(real.architectureEvidence ?? "its boot lines")), "
+                    + "but the platform \(platform.name) is \(platform.arch.rawValue)")
+            }
+            if case .success(let logVersion)? = real.kernelVersion, logVersion != platform.kernel, let line = real.kernelVersionLine {
+                notes.append("\(memblockLog.fileName):\(line + 1): the log was made by a \(logVersion) kernel, "
+                    + "but kernel \(platform.kernel) is emulated (--kernel \(logVersion) to match)")
+            }
+        }
         return PreparedBoot(platform: platform, memblockLog: memblockLog, notes: notes)
     }
 
     private var platform_: String? { platform }
+
+    /// `--memory`: the boot loader's fix-up of the tree's memory nodes.
+    private func applyBootLoaderMemory(_ platform: inout Platform) throws(CLIInputError) {
+        guard !memory.isEmpty else { return }
+        var banks: [BootLoaderMemory] = []
+        for text in memory {
+            switch BootLoaderMemory.parse(text, origin: "--memory \(text.prefix(60))") {
+            case .success(let bank): banks.append(bank)
+            case .failure(let reason): throw CLIInputError("invalid --memory '\(text.prefix(60))\(text.count > 60 ? "..." : "")': \(reason)")
+            }
+        }
+        guard case .deviceTree(let dt) = platform.firmware else {
+            throw CLIInputError("--memory fixes up a device tree's /memory nodes; \(platform.name) has ACPI firmware, whose RAM is its SRAT/e820 memory (memblock.memory in the platform file)")
+        }
+        platform.firmware = .deviceTree(dt.fixingUpMemory(banks))
+    }
 }
 
 /// A platform ready to boot.
 struct PreparedBoot {
     var platform: Platform
     var memblockLog: Boot.MemblockLog?
-    /// What --config, --system-map or --vmlinux set, and what was defaulted (printed on stderr).
+    /// Remarks for stderr that do not stop the boot: what --config, --system-map or --vmlinux
+    /// set and what was defaulted, a log of another kernel version.
     var notes: [String] = []
 
     /// The notes as `pcpu-boot: note: …` lines.

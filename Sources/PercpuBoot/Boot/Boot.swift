@@ -10,7 +10,7 @@ public enum Boot {
         public var text: String
         public var fileName: String
         public init(text: String, fileName: String) {
-            self.text = text
+            self.text = ConsoleLogText.normalized(text)
             self.fileName = fileName
         }
     }
@@ -18,13 +18,16 @@ public enum Boot {
     /// Runs one emulated boot. Throws only for input the emulator cannot use
     /// (a log that does not replay, arithmetic that does not fit); everything
     /// the kernel would do, panics included, is in the result.
-    public static func run(_ platform: Platform, memblockLog: MemblockLog? = nil) throws(BootError) -> BootResult {
+    /// - Parameter dynamicDebug: keep `pr_debug` lines; off, they are not built at all
+    ///   (and the page first chunk takes its pages a run at a time).
+    public static func run(_ platform: Platform, memblockLog: MemblockLog? = nil,
+                           dynamicDebug: Bool = true) throws(BootError) -> BootResult {
         let cmdline = KernelCommandLine(platform.cmdline)
         if let reason = ArchProfile.unsupportedReason(arch: platform.arch, kernel: platform.kernel, config: platform.config) {
             throw .emulation(reason)
         }
         let profile = ArchProfile(arch: platform.arch, kernel: platform.kernel, config: platform.config, cmdline: cmdline)
-        var log = KernelLog()
+        var log = KernelLog(recordsDynamicDebug: dynamicDebug)
         for key in cmdline.malformed { log.print(.warning, "", "Malformed early option '\(key)'") }
         let choice = PercpuContext.chosenFirstChunk(cmdline, profile: profile, log: &log)
 

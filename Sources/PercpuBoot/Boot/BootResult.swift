@@ -29,7 +29,7 @@ public struct BootResult: Sendable, Codable {
     /// Physical address of each group's area (embed, UP).
     public var groupPhys: [UInt64]
     /// Physical pages of each unit (page first chunk), in unit order.
-    public var unitPagesPhys: [[UInt64]]
+    public var unitPagesPhys: [UnitPages]
     /// What pcpu_setup_first_chunk built.
     public var setup: PcpuSetupResult?
     /// One row per possible CPU.

@@ -36,6 +36,7 @@ extension Boot {
             throw .emulation("memblock: \(error.message)")
         }
         if memblock.memory.isEmpty {
+            if case .deviceTree(let dt) = platform.firmware { throw .emulation(dt.noMemoryExplanation) }
             throw .emulation("the platform describes no memory (firmware memory nodes or memblock.memory)")
         }
         memblock.debug = cmdline.memblockDebug

@@ -1,4 +1,5 @@
 import Foundation
+import KernelSupport
 
 /// A real kernel's console log (`dmesg` or a serial capture), read for the
 /// facts `check` needs and for comparing the emulator's lines with it.
@@ -7,6 +8,7 @@ public struct RealBootLog: Sendable {
     public var lines: [String]
 
     public init(text: String) {
+        let text = ConsoleLogText.normalized(text)
         lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
             .map { RealBootLog.stripTimestamp(String($0)) }
     }
@@ -84,6 +86,27 @@ public struct RealBootLog: Sendable {
             }
         }
         return nil
+    }
+
+    /// The static size and the index of the line it is on.
+    public var staticSizeLine: (UInt64, Int)? {
+        for (index, line) in lines.enumerated() where line.hasPrefix("percpu: ") || line.hasPrefix("PERCPU: ") {
+            if let range = line.range(of: " s"), let value = UInt64(line[range.upperBound...].prefix { $0.isNumber }) {
+                return (value, index)
+            }
+        }
+        return nil
+    }
+
+    /// The index of the `Linux version` line.
+    public var kernelVersionLine: Int? { lines.firstIndex { $0.hasPrefix("Linux version ") } }
+
+    /// The first line that betrays the architecture, quoted with its line number.
+    public var architectureEvidence: String? {
+        let markers = ["Booting Linux on physical CPU", "Machine model:", "psci: ", "CPU features: detected",
+                       "BIOS-provided physical RAM map", "x86/", "riscv: ", "SBI specification"]
+        guard let index = lines.firstIndex(where: { line in markers.contains { line.hasPrefix($0) } }) else { return nil }
+        return "line \(index + 1): '\(InputError.cut(lines[index], to: 60))'"
     }
 
     /// The release named by the log's `Linux version X.Y…` line, if the log kept it.

@@ -7,10 +7,7 @@ public enum DeviceTreeBlob {
     /// Reads and parses `path`. Any defect of the blob is an `InputError`
     /// naming the file and the byte offset.
     public static func load(path: String) throws(InputError) -> DeviceTreeFirmware {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, message: "cannot read the device tree blob")
-        }
-        return try firmware(bytes: [UInt8](data), fileName: path)
+        return try firmware(bytes: try InputFile.read(path, what: "device tree blob"), fileName: path)
     }
 
     /// Parses a blob already in memory.

@@ -70,11 +70,20 @@ public struct DTMemoryNode: Equatable, Sendable, Codable {
     public var path: String
     public var regs: [PhysRange]
     public var numaNodeID: DTU32
+    /// Where it was written, for messages: `FILE:LINE:COLUMN` of a platform file's
+    /// memory entry, or the `--memory` flag; nil for a DTB's own node.
+    public var origin: String?
 
-    public init(path: String, regs: [PhysRange], numaNodeID: DTU32 = .absent) {
+    public init(path: String, regs: [PhysRange], numaNodeID: DTU32 = .absent, origin: String? = nil) {
         self.path = path
         self.regs = regs
         self.numaNodeID = numaNodeID
+        self.origin = origin
+    }
+
+    /// The node's content; where it was written (`origin`) is not part of it.
+    public static func == (a: DTMemoryNode, b: DTMemoryNode) -> Bool {
+        a.path == b.path && a.regs == b.regs && a.numaNodeID == b.numaNodeID
     }
 }
 

@@ -123,6 +123,9 @@ enum X86SetupArch {
     /// part runs before anything this emulator prints.
     static func initialMemblock(_ platform: Platform, profile: ArchProfile,
                                 cmdline: KernelCommandLine) throws(BootError) -> Memblock {
+        if case .deviceTree = platform.firmware {
+            throw .emulation("x86_64 with device-tree firmware (of_numa_init, x86_flattree_get_config) is not emulated; describe the machine's ACPI tables")
+        }
         var memblock = Memblock(profile: profile.memblockProfile)
         var quiet = KernelLog()
         var ram = platform.memblock.memory

@@ -8,7 +8,7 @@ struct PlacedFirstChunk: Equatable, Sendable {
     /// Physical address of each group's area (embed) — or, for the page chunk,
     /// of every page of every unit in unit order.
     var groupPhys: [UInt64]
-    var unitPagesPhys: [[UInt64]]
+    var unitPagesPhys: [UnitPages]
     /// embed: the span of the areas (`max_distance`).
     var maxDistance: UInt64?
 }

@@ -18,13 +18,15 @@ extension PercpuContext {
             let node = nodeAware ? topology.node(ofCPU: cpu) : NUMA_NO_NODE
             if node == NUMA_NO_NODE || !topology.isOnline(node) || topology.nodeData[node] == nil {
                 let ptr = try memblock.allocFrom(size: size, align: align, minAddr: goal, log: &log, caller: "pcpu_fc_alloc")
-                log.print(.info, fcAllocPrefix, "cpu \(cpu) has no node \(node) or node-local memory")
-                log.dynamicDebug(fcAllocPrefix, "per cpu data for cpu\(cpu) \(size) bytes at \(fcAllocDebugAddress(ptr ?? 0))")
+                let prefix = fcAllocPrefix, address = fcAllocDebugAddress(ptr ?? 0)
+                log.print(.info, prefix, "cpu \(cpu) has no node \(node) or node-local memory")
+                log.dynamicDebug(prefix, "per cpu data for cpu\(cpu) \(size) bytes at \(address)")
                 return ptr
             }
             let ptr = try memblock.allocTryNid(size: size, align: align, minAddr: goal, maxAddr: MEMBLOCK_ALLOC_ACCESSIBLE,
                                                nid: node, log: &log, caller: "pcpu_fc_alloc")
-            log.dynamicDebug(fcAllocPrefix, "per cpu data for cpu\(cpu) \(size) bytes on node\(node) at \(fcAllocDebugAddress(ptr ?? 0))")
+            let prefix = fcAllocPrefix, address = fcAllocDebugAddress(ptr ?? 0)
+            log.dynamicDebug(prefix, "per cpu data for cpu\(cpu) \(size) bytes on node\(node) at \(address)")
             return ptr
         } catch {
             throw .panic(error)
@@ -42,6 +44,26 @@ extension PercpuContext {
     /// in x86's own `pcpu_alloc_bootmem` before (`.percpuGenericFcAlloc`).
     func fcAllocDebugAddress(_ phys: UInt64) -> String {
         fcAllocPrefix == Self.prefix ? "0x" + Printk.hex(phys, minDigits: 1) : Printk.hex(phys, minDigits: 16)
+    }
+
+    /// The next calls `pcpu_fc_alloc(cpu, size, size)` would make for the pages just below
+    /// `ptr`, taken at once (see `Memblock.reserveRunBelow`): how many. None when each call
+    /// prints something (pr_debug recorded, memblock=debug, or the node-less pr_info).
+    mutating func pcpuFcAllocRunBelow(_ ptr: UInt64, cpu: Int, size: UInt64, nodeAware: Bool,
+                                      upTo wanted: UInt64) throws(PercpuEmulationFailure) -> UInt64 {
+        // From 6.16 reservations carry their nid and MEMBLOCK_RSRV_KERN (`.memblockReserveKern`),
+        // which the run-at-once path does not model: those kernels go call by call.
+        guard !log.recordsDynamicDebug, wanted > 0, !profile.kernel.has(.memblockReserveKern) else { return 0 }
+        let goal = profile.perCPUAllocationGoal(dramStart: dramStart)
+        var nid = NUMA_NO_NODE
+        if profile.config.numa {
+            let node = nodeAware ? topology.node(ofCPU: cpu) : NUMA_NO_NODE
+            if node == NUMA_NO_NODE || !topology.isOnline(node) || topology.nodeData[node] == nil { return 0 }
+            nid = node
+        }
+        do { return try memblock.reserveRunBelow(ptr, size: size, minAddr: goal, nid: nid, upTo: wanted, log: &log) } catch {
+            throw .panic(error)
+        }
     }
 
     /// `pcpu_fc_free(ptr, size)` = `memblock_free`, inlined into its callers

@@ -1,4 +1,5 @@
 import KernelSupport
+import Memblock
 
 extension PercpuContext {
     /// `pcpu_page_first_chunk(reserved_size, cpu_to_nd_fn)` (mm/percpu.c, v6.8;
@@ -33,11 +34,11 @@ extension PercpuContext {
         }
 
         var rc = 0
-        var pages: [[UInt64]] = []
+        var pages: [UnitPages] = []
         allocate: for unit in 0..<ncpus {
             let cpu = ai.groups[0].cpuMap[unit]
-            var unitPagesPhys: [UInt64] = []
-            for _ in 0..<unitPages {
+            var unitPagesPhys = UnitPages(pageSize: pageSize)
+            while unitPagesPhys.count < UInt64(unitPages) {
                 guard let ptr = try pcpuFcAlloc(cpu: cpu, size: pageSize, align: pageSize, nodeAware: nodeAware) else {
                     log.print(.warning, percpuPrefix, "failed to allocate \(psizeStr) page for cpu\(cpu)")
                     pages.append(unitPagesPhys)
@@ -45,6 +46,10 @@ extension PercpuContext {
                     break allocate
                 }
                 unitPagesPhys.append(ptr)
+                // The calls that would return the pages just below, at once (none when traced).
+                let more = try pcpuFcAllocRunBelow(ptr, cpu: cpu, size: pageSize, nodeAware: nodeAware,
+                                                   upTo: UInt64(unitPages) - unitPagesPhys.count)
+                unitPagesPhys.append(first: ptr - pageSize, count: more, descending: true)
             }
             pages.append(unitPagesPhys)
         }
@@ -59,9 +64,19 @@ extension PercpuContext {
             placed = PlacedFirstChunk(ai: ai, baseAddr: vmAddr, groupPhys: [], unitPagesPhys: pages, maxDistance: nil)
             setup = try pcpuSetupFirstChunk(ai, baseAddr: vmAddr)
         } else {
-            // enomem: free every page obtained, last first.
-            for page in pages.flatMap({ $0 }).reversed() {
-                try pcpuFcFree(page, pageSize, caller: "pcpu_page_first_chunk")
+            // enomem: free every page obtained, last first (a run at once when untraced:
+            // the reserved regions end the same).
+            for unit in pages.reversed() {
+                for run in unit.runs.reversed() {
+                    if memblock.debug {
+                        for i in (0..<run.count).reversed() {
+                            try pcpuFcFree(UnitPages.page(run, i), pageSize, caller: "pcpu_page_first_chunk")
+                        }
+                    } else {
+                        let span = run.span(pageSize: pageSize)
+                        try pcpuFcFree(span.start, span.end - span.start, caller: "pcpu_page_first_chunk")
+                    }
+                }
             }
         }
         try pcpuFcFree(pagesPhys, pagesSize, caller: "pcpu_page_first_chunk")
@@ -97,10 +112,14 @@ extension PercpuContext {
         let pageSize = profile.pageSize
         if profile.arch == .x86_64 {
             var tables = X86KernelPageTables(fiveLevel: profile.pagingMode == .level5)
+            // Tables come per PMD (2 MiB): pages after a PMD's first find theirs present.
+            let pmdSize = pageSize &* (pageSize / 8)
             var addr = start
             while addr < start &+ size {
                 try x86PopulateExtraPTE(addr, tables: &tables)
-                addr = addr &+ pageSize
+                let next = (addr / pmdSize &+ 1) &* pmdSize
+                guard next > addr else { break }
+                addr = next
             }
             return
         }
@@ -111,20 +130,34 @@ extension PercpuContext {
             var pmd = profile.layout.kernelImageStart / pmdSize
             while pmd <= (imageEnd &- 1) / pmdSize { presentPMDs.insert(pmd); pmd += 1 }
         }
-        var addr = start
+        // Only a PMD's first page can find its table missing: visit one page per PMD.
+        // The tables of consecutive missing PMDs are consecutive memblock_alloc calls:
+        // untraced, the ones after the first are taken as a run (Memblock.reserveRunBelow).
         let end = start &+ size
-        while addr < end {
-            let pmd = addr / pmdSize
-            if !presentPMDs.contains(pmd) {
+        guard end > start else { return }
+        var pmd = start / pmdSize
+        let lastPMD = (end &- 1) / pmdSize
+        while pmd <= lastPMD {
+            if presentPMDs.contains(pmd) { pmd += 1; continue }
+            var missing: UInt64 = 1
+            while pmd &+ missing <= lastPMD && !presentPMDs.contains(pmd &+ missing) { missing += 1 }
+            var done: UInt64 = 0
+            while done < missing {
                 let table: UInt64?
                 do { table = try memblockAlloc(pageSize, pageSize, caller: orPanicCaller("pcpu_populate_pte")) } catch { throw .panic(error) }
-                guard table != nil else {
+                guard let table else {
                     throw .panic(KernelPanic(profile.kernel.has(.memblockAllocOrPanic)
                         ? "pcpu_populate_pte: Failed to allocate \(Printk.pa(pageSize)) bytes" : "pcpu_populate_pte: Failed to allocate memory"))
                 }
-                presentPMDs.insert(pmd)
+                done += 1
+                // 6.16+ reservations carry nid and RSRV_KERN, which the run path does not model.
+                if profile.kernel.has(.memblockReserveKern) { continue }
+                do {
+                    done += try memblock.reserveRunBelow(table, size: pageSize, minAddr: MEMBLOCK_LOW_LIMIT, nid: NUMA_NO_NODE,
+                                                         upTo: missing - done, log: &log)
+                } catch { throw .panic(error) }
             }
-            addr = addr &+ pageSize
+            pmd &+= missing
         }
     }
 }

@@ -30,7 +30,7 @@ enum FirmwareSection {
 /// `firmware.device-tree`: a DTB file, or the device tree's NUMA-relevant
 /// nodes written out (`/cpus`, memory nodes, the distance map, reservations).
 enum DeviceTreeSection {
-    static let keys = ["dtb", "boot-cpu", "cpus", "cpu-count", "memory", "distance-map", "reserved"]
+    static let keys = ["dtb", "boot-cpu", "cpus", "cpu-count", "memory", "distance-map", "reserved", "boot-loader-memory"]
     static let cpuKeys = ["reg", "numa-node-id", "status"]
     static let memoryKeys = ["reg", "numa-node-id"]
     /// More CPUs than any NR_CPUS: a bound that keeps `cpu-count` from exhausting memory.
@@ -41,15 +41,16 @@ enum DeviceTreeSection {
                       dtbLoader: (String) throws(InputError) -> DeviceTreeFirmware) throws(InputError)
         -> DeviceTreeFirmware {
         let fields = try field.mapping(keys: keys)
+        let bootLoaderMemory = try fields["boot-loader-memory"].map(BootLoaderMemorySection.parse) ?? []
         if let dtbField = fields["dtb"] {
-            for entry in fields.entries where entry.name != "dtb" {
+            for entry in fields.entries where entry.name != "dtb" && entry.name != "boot-loader-memory" {
                 throw entry.key.error("'\(entry.name)' cannot be combined with 'dtb', which describes the whole tree",
                                       expected: "either dtb or a written-out description")
             }
             let path = try context.existingFile(dtbField, what: "flattened device tree (.dtb)")
             var firmware = try dtbLoader(path)
             if firmware.source == nil { firmware.source = path }
-            return firmware
+            return firmware.fixingUpMemory(bootLoaderMemory)
         }
         if fields.has("dtb") { throw fields.absent("dtb", expected: "the path of a .dtb file") }
 
@@ -77,7 +78,7 @@ enum DeviceTreeSection {
             distanceMatrix: try fields["distance-map"].map(distanceMap),
             reservations: try PlatformLoader.ranges(fields["reserved"], named: true),
             bootCPUHardwareID: boot ?? cpus.first?.hardwareID ?? 0,
-            source: context.file)
+            source: context.file).fixingUpMemory(bootLoaderMemory)
     }
 
     /// One `/cpus/cpu@N` node.
@@ -96,9 +97,11 @@ enum DeviceTreeSection {
     static func memoryNode(_ field: Field) throws(InputError) -> DTMemoryNode {
         let fields = try field.mapping(keys: memoryKeys, expected: "a memory mapping with reg and numa-node-id")
         let regs = try fields["reg"].map(regList) ?? []
+        let at = field.error("").location
         return DTMemoryNode(path: regs.first.map { "/memory@\(String($0.base, radix: 16))" } ?? "/memory",
                             regs: regs,
-                            numaNodeID: try fields["numa-node-id"].map(nodeID) ?? .absent)
+                            numaNodeID: try fields["numa-node-id"].map(nodeID) ?? .absent,
+                            origin: "\(at) '\(field.path)'")
     }
 
     /// `numa-node-id`: a number is a well-formed u32 property; a list of cells is

@@ -42,6 +42,16 @@ public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
         self.suggestion = suggestion
     }
 
+    /// `FILE:LINE:COLUMN` (as much of it as is known).
+    public var location: String {
+        var text = file
+        if let line {
+            text += ":\(line)"
+            if let column { text += ":\(column)" }
+        }
+        return text
+    }
+
     /// One line, clang-like:
     /// `FILE:LINE:COLUMN: error: at 'KEYPATH': MESSAGE (expected EXPECTED); did you mean 'SUGGESTION'?`
     /// Parts that are unknown are left out (`FILE: error: MESSAGE` at the least).
@@ -52,11 +62,31 @@ public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
             if let column { text += ":\(column)" }
         }
         text += ": error: "
-        if let keyPath, !keyPath.isEmpty { text += "at '\(keyPath)': " }
-        text += message
-        if let expected { text += " (expected \(expected))" }
-        if let suggestion { text += "; did you mean '\(suggestion)'?" }
+        if let keyPath, !keyPath.isEmpty { text += "at '\(Self.cut(keyPath, to: 120))': " }
+        text += Self.cutQuoted(message)
+        if let expected { text += " (expected \(Self.cutQuoted(expected)))" }
+        if let suggestion { text += "; did you mean '\(Self.cut(suggestion, to: 60))'?" }
         return text
+    }
+
+    /// `text` if short, else its start and how long it was: a diagnostic never
+    /// echoes a value of millions of characters.
+    public static func cut(_ text: some StringProtocol, to limit: Int) -> String {
+        guard text.count > limit else { return String(text) }
+        return String(text.prefix(limit)) + "... (\(text.count) characters)"
+    }
+
+    /// Every `'quoted'` value in `message` cut to 60 characters, and the whole to 400.
+    static func cutQuoted(_ message: String) -> String {
+        guard message.count > 100 else { return message }
+        var out = ""
+        var inQuote = false
+        for part in message.split(separator: "'", omittingEmptySubsequences: false) {
+            if !out.isEmpty || inQuote { out += "'" }
+            out += inQuote ? cut(part, to: 60) : String(part)
+            inQuote.toggle()
+        }
+        return cut(out, to: 400)
     }
 }
 

@@ -175,14 +175,8 @@ public enum PlatformLoader {
     // MARK: - Files
 
     static func readText(_ path: String) throws(InputError) -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError(file: path, message: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw InputError(file: path, message: "is a directory, not a file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, message: "cannot read the file (permission denied?)")
-        }
+        let bytes = try InputFile.read(path, what: "platform file")
+        let data = Data(bytes)
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(file: path, message: "the file is not UTF-8 text", expected: "a YAML platform file")
         }

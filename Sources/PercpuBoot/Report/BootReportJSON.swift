@@ -177,8 +177,16 @@ public struct BootReportJSON: Codable, Equatable, Sendable {
         public var perCpuOffset: String?
         /// Physical address of the unit's first byte.
         public var physical: String?
-        /// Page first chunk: the physical address of each page of the unit.
-        public var pages: [String]?
+        /// Page first chunk: the unit's physical pages in allocation order, as runs of
+        /// adjacent pages (one run per unit, usually: memblock hands them out top-down).
+        public var pageRuns: [PageRunJSON]?
+    }
+
+    /// `pages` physical pages from `first`, each `step` bytes (±PAGE_SIZE) after the previous.
+    public struct PageRunJSON: Codable, Equatable, Sendable {
+        public var first: String
+        public var pages: UInt64
+        public var step: Int64
     }
 
     public struct FirstChunkJSON: Codable, Equatable, Sendable {

@@ -45,7 +45,18 @@ extension JSONReport {
                         try w.member("group", area.group)
                         try w.member("node", area.node)
                         if area.unit < unitPages.count {
-                            try w.member("pages", strings: unitPages[area.unit].map(hex))
+                            // The unit's physical pages as runs of adjacent pages (BootReportJSON.PageRunJSON).
+                            try w.key("pageRuns")
+                            try w.array { w in
+                                for run in unitPages[area.unit].runs {
+                                    try w.element()
+                                    try w.object { w in
+                                        try w.member("first", hex(run.first))
+                                        try w.member("pages", run.count)
+                                        try w.member("step", Int(run.step))
+                                    }
+                                }
+                            }
                         }
                         try w.member("perCpuOffset", ifPresent: area.perCPUOffset.map(hex))
                         try w.member("physical", ifPresent: area.physical.map(hex))

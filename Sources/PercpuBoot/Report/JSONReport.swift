@@ -60,7 +60,9 @@ extension BootReportJSON {
             CPUJSON(cpu: area.cpu, node: area.node, group: area.group, unit: area.unit,
                     unitOffset: hex(area.unitOffset), address: hex(area.address),
                     perCpuOffset: area.perCPUOffset.map(hex), physical: area.physical.map(hex),
-                    pages: area.unit < unitPages.count ? unitPages[area.unit].map(hex) : nil)
+                    pageRuns: area.unit < unitPages.count
+                        ? unitPages[area.unit].runs.map { PageRunJSON(first: hex($0.first), pages: $0.count, step: $0.step) }
+                        : nil)
         }
         firstChunk = result.setup.map { FirstChunkJSON($0, layout: facts.unitLayout) }
         let maxNumNodes = config.maxNumNodes

@@ -97,11 +97,16 @@ extension SVGReport {
                 let cpu = unit < unitCPU.count ? unitCPU[unit] : -1
                 let node = result.topology?.node(ofCPU: cpu) ?? -1
                 let color = SVGCanvas.nodeColor(node, lightness: 0.35)
-                pagesOfNode[node, default: 0] += pages.count
-                for page in pages {
-                    guard let x = axis.x(of: page) else { continue }
-                    marks[Int(x), default: Mark(width: 2, color: color, tooltip: "unit \(unit) (CPU \(cpu)):"
-                                                + " page \(ReportFormat.hex(page))", label: "")].count += 1
+                pagesOfNode[node, default: 0] += Int(clamping: pages.count)
+                // One mark per pixel column a run covers (a run of a million pages is a few columns).
+                for run in pages.runs {
+                    let span = run.span(pageSize: result.profile.pageSize)
+                    guard let x0 = axis.x(of: span.start), let x1 = axis.x(of: span.end &- 1) else { continue }
+                    let perColumn = Swift.max(1, Int(clamping: run.count) / Swift.max(1, Int(x1 - x0) + 1))
+                    for x in Int(Swift.min(x0, x1))...Int(Swift.max(x0, x1)) {
+                        marks[x, default: Mark(width: 2, color: color, tooltip: "unit \(unit) (CPU \(cpu)):"
+                                               + " page \(ReportFormat.hex(run.first))", label: "")].count += perColumn
+                    }
                 }
             }
         } else {

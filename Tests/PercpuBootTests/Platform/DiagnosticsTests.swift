@@ -308,7 +308,7 @@ import PercpuBoot
         }
         let directory = try S.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(throws: InputError(file: directory, message: "is a directory, not a file")) {
+        #expect(throws: InputError(file: directory, message: "is a directory, not a platform file", expected: "a regular file")) {
             try PlatformLoader.load(path: directory, dtbLoader: S.noDTB)
         }
         let binary = directory + "/binary.yaml"
@@ -350,5 +350,40 @@ import PercpuBoot
         #expect(didYouMean("", among: keys) == nil)
         #expect(didYouMean("abc", among: ["arch"]) == nil)   // short words: one edit at most
         #expect(didYouMean("arhc", among: ["arch"]) == "arch")
+    }
+}
+
+/// Issue 11: diagnostics quote at most a bounded part of what they were given.
+@Suite struct LongValueTests {
+    typealias S = PlatformTestSupport
+
+    @Test func quotedValuesAndKeyPathsAreCut() {
+        let long = String(repeating: "y", count: 100_000)
+        let error = InputError(file: "f.yaml", line: 1, column: 1, keyPath: long, message: "got '\(long)'", expected: "a number")
+        #expect(error.description.count < 600)
+        #expect(error.description.contains("... (100000 characters)"))
+        let short = InputError(file: "f.yaml", line: 2, column: 3, keyPath: "arch", message: "got 'x'", expected: "arm64")
+        #expect(short.description == "f.yaml:2:3: error: at 'arch': got 'x' (expected arm64)")
+    }
+
+    @Test func bootLoaderMemoryBanksAreChecked() throws {
+        let yaml = """
+        arch: arm64
+        static-size: 87272
+        firmware:
+          device-tree:
+            cpu-count: 1
+            boot-loader-memory:
+              - { base: 0x40000000 }
+        """
+        #expect(throws: InputError.self) {
+            try PlatformLoader.load(yaml: yaml, fileName: "b.yaml", baseDirectory: "", dtbLoader: S.noDTB)
+        }
+        do {
+            _ = try PlatformLoader.load(yaml: yaml, fileName: "b.yaml", baseDirectory: "", dtbLoader: S.noDTB)
+        } catch {
+            #expect(error.description.hasPrefix("b.yaml:7:"), "\(error.description)")
+            #expect(error.description.contains("size"))
+        }
     }
 }

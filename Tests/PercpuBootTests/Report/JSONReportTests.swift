@@ -81,13 +81,13 @@ struct JSONReportTests {
         #expect(report.kernelLog.contains { $0.source == "dynamic-debug" && $0.level == "debug" })
     }
 
-    @Test("page first chunk: each CPU lists its unit's 27 physical pages, no max_distance")
+    @Test("page first chunk: each CPU lists its unit's 27 physical pages (as runs), no max_distance")
     func pageChunk() throws {
         let json = try JSONReport.render(try ReportFixtures.twoNode(cmdline: "percpu_alloc=page"))
         let report = try JSONDecoder().decode(BootReportJSON.self, from: Data(json.utf8))
         #expect(report.firstChunkKind == "page")
-        #expect(report.cpus.allSatisfy { $0.pages?.count == 27 })
-        #expect(report.cpus.allSatisfy { $0.pages?.first == $0.physical })
+        #expect(report.cpus.allSatisfy { $0.pageRuns?.reduce(0) { $0 + $1.pages } == 27 })
+        #expect(report.cpus.allSatisfy { $0.pageRuns?.first?.first == $0.physical })
         #expect(report.maxDistance == nil && report.groups[0].physical == nil)
     }
 }

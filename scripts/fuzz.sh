@@ -1,0 +1,60 @@
+#!/bin/bash
+# Fuzzes the readers of untrusted input with libFuzzer (swiftc -sanitize=fuzzer):
+#   yaml  PlatformLoader (platform files)
+#   fdt   the flattened device tree reader
+#   log   the console-log readers (check's RealBootLog, the memblock dump replay)
+#
+#   scripts/fuzz.sh [TARGET...]            all three by default
+#
+# Environment: FUZZ_SECONDS per target (default 60), FUZZ_RUNS (stop after this
+# many executions instead), FUZZ_CONFIG (debug|release, default release).
+# Seeds come from the fixtures; the corpus grows in .build-fuzz/corpus/TARGET.
+# A crash leaves its input in .build-fuzz/crashes/ and fails the script: copy it
+# to Tests/Fixtures/fuzz-regressions/TARGET/ so that FuzzRegressionTests keep it.
+# Prints one line per target: executions, corpus size, and whether it crashed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/opt/swift/usr/bin:$PATH
+scratch=.build-fuzz
+config=${FUZZ_CONFIG:-release}
+seconds=${FUZZ_SECONDS:-60}
+runs=${FUZZ_RUNS:--1}
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(yaml fdt log)
+
+swift build --scratch-path "$scratch" -c "$config" --product pcpu-boot-fuzz \
+  -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -DPCPU_FUZZER >"$scratch.log" 2>&1 \
+  || { tail -30 "$scratch.log" >&2; echo "fuzz build failed" >&2; exit 2; }
+bin=$scratch/$config/pcpu-boot-fuzz
+
+seeds() {
+  case $1 in
+    yaml) ls Platforms/*.yaml; find Tests -name '*.yaml' ;;
+    fdt)  find Tests/Fixtures -name '*.dtb' ;;
+    log)  find Tests/Fixtures/kernel-boots -name console.log ;;
+  esac
+  [ -d "Tests/Fixtures/fuzz-regressions/$1" ] && find "Tests/Fixtures/fuzz-regressions/$1" -type f
+}
+
+failed=0
+for target in "${targets[@]}"; do
+  corpus=$scratch/corpus/$target seed_dir=$scratch/seeds/$target
+  mkdir -p "$corpus" "$seed_dir" "$scratch/crashes"
+  # libFuzzer reads seeds from folders: copy them in (each under a unique name).
+  i=0; while read -r f; do cp "$f" "$seed_dir/$i-$(basename "$f")"; i=$((i + 1)); done < <(seeds "$target")
+  max_len=65536; [ "$target" = log ] && max_len=16384
+  out=$scratch/$target.out
+  PCPU_FUZZ_TARGET=$target "$bin" "$corpus" "$seed_dir" -max_total_time="$seconds" -runs="$runs" \
+    -max_len=$max_len -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$scratch/crashes/$target-" \
+    -print_final_stats=1 >"$out" 2>&1
+  rc=$?
+  executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out" | tail -1)
+  corpus_size=$(ls "$corpus" | wc -l)
+  if [ $rc = 0 ]; then
+    echo "fuzz $target: ${executions:-?} executions, corpus $corpus_size inputs, no crash"
+  else
+    failed=1
+    echo "fuzz $target: ${executions:-?} executions, FAILED (exit $rc): $(grep -m1 -E 'ERROR|Fatal|deadly|timeout' "$out")"
+    ls "$scratch/crashes/$target-"* 2>/dev/null | sed 's/^/  input: /'
+  fi
+done
+exit $failed
