@@ -8,7 +8,8 @@
 # Environment: DTB_SUITE (default trixie), DTB_CACHE (default
 # /var/cache/pcpu-boot-dtbs), DTB_LIMIT (check only the first N per
 # architecture), DTB_EXTRA_FLAGS (added to every run, e.g. "--memory 0x80000000:1G").
-# Downloads with apt-get into a private folder (the machine's sources are not
+# The DTBs are in linux-image-ABI-FLAVOUR (bookworm, trixie) or linux-base-ABI-FLAVOUR
+# (unstable from 7.x on). Downloads with apt-get into a private folder (the machine's sources are not
 # touched). Prints one line per problem and a summary; exits 1 if any DTB
 # broke the contract.
 set -uo pipefail
@@ -36,7 +37,7 @@ unpack() {  # $1 flavour = Debian arch
     abi=$(apt-cache $opts depends "linux-image-$flavour:$flavour" 2>/dev/null \
           | sed -n "s/.*Depends: linux-image-\(.*\)-$flavour\(:$flavour\)\{0,1\}$/\1/p" | grep -v unsigned | head -1)
     [ -n "$abi" ] || { echo "no linux-image-$flavour in $suite" >&2; return 1; }
-    mkdir -p "$dir" && (cd "$dir" && for p in "linux-image-$abi-$flavour" "linux-binary-$abi-$flavour" "linux-dtbs-$abi-$flavour"; do
+    mkdir -p "$dir" && (cd "$dir" && for p in "linux-image-$abi-$flavour" "linux-binary-$abi-$flavour" "linux-base-$abi-$flavour"; do
       apt-get $opts download "$p:$flavour" >/dev/null 2>&1 && dpkg -x "$p"_*.deb . && rm -f "$p"_*.deb
     done; true)
   fi

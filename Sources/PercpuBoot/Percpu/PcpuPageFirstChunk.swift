@@ -49,7 +49,7 @@ extension PercpuContext {
                 // The calls that would return the pages just below, at once (none when traced).
                 let more = try pcpuFcAllocRunBelow(ptr, cpu: cpu, size: pageSize, nodeAware: nodeAware,
                                                    upTo: UInt64(unitPages) - unitPagesPhys.count)
-                unitPagesPhys.append(first: ptr - pageSize, count: more, descending: true)
+                unitPagesPhys.append(first: ptr &- pageSize, count: more, descending: true)
             }
             pages.append(unitPagesPhys)
         }
