@@ -139,6 +139,18 @@ import PcpuBootTestSupport
         #expect(emulated.last.flatMap(size) == size(last))
     }
 
+    /// QEMU's riscv64 DTB says `mmu-type = "riscv,sv48"` on every hart: 7.2 caps the paging
+    /// mode there (set_satp_mode_from_fdt, 17e9521044c9, 6.18); 6.12 keeps the platform's Sv57.
+    @Test func riscvPagingModeFollowsTheDTBFrom6_18() throws {
+        for (name, mode) in [("kernel-boots-6.12/riscv64-2node", PagingMode.sv57), ("kernel-boots-7.2/riscv64-2node", .sv48)] {
+            let platform = try PlatformLoader.load(path: Self.path(name, "platform.yaml"), dtbLoader: DeviceTreeBlob.load(path:))
+            guard case .deviceTree(let dt) = platform.firmware else { Issue.record("\(name): not a DT platform"); continue }
+            #expect(dt.cpus.allSatisfy { $0.mmuType == "riscv,sv48" })
+            let result = try Boot.run(platform)
+            #expect(result.profile.pagingMode == mode, "\(name)")
+        }
+    }
+
     /// The goal `pcpu_fc_alloc` passes is `__pa(MAX_DMA_ADDRESS)` = `__pa(PAGE_OFFSET)` =
     /// memstart_addr. Worked by hand for the VA_BITS=52 kernel on the 48-bit cortex-a57:
     /// round_down(0x40000000, 1G) − (_PAGE_OFFSET(48) − _PAGE_OFFSET(52))

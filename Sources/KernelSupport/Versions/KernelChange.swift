@@ -64,6 +64,7 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case riscvCPUStatusIsAvailability
     case riscvDisabledHartSilent
     case riscvSv39LinearMap128G
+    case riscvSatpModeFromFDT
 }
 
 /// What the table says of one change.

@@ -20,7 +20,12 @@ public enum Boot {
     /// the kernel would do, panics included, is in the result.
     public static func run(_ platform: Platform, memblockLog: MemblockLog? = nil) throws(BootError) -> BootResult {
         let cmdline = KernelCommandLine(platform.cmdline)
-        let profile = ArchProfile(arch: platform.arch, kernel: platform.kernel, config: platform.config, cmdline: cmdline)
+        var fdtPagingLimit: PagingMode?
+        if platform.arch == .riscv64, case .deviceTree(let dt) = platform.firmware {
+            fdtPagingLimit = ArchProfile.riscvSatpLimit(dt.cpus)
+        }
+        let profile = ArchProfile(arch: platform.arch, kernel: platform.kernel, config: platform.config, cmdline: cmdline,
+                                  fdtPagingLimit: fdtPagingLimit)
         var log = KernelLog()
         for key in cmdline.malformed { log.print(.warning, "", "Malformed early option '\(key)'") }
         let choice = PercpuContext.chosenFirstChunk(cmdline, config: profile.config, log: &log)
