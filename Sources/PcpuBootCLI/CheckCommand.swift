@@ -28,6 +28,11 @@ struct CheckCommand: OutputCommand {
                                valueName: "version"))
     var kernel: String?
 
+    @Option(name: .customLong("config"),
+            help: ArgumentHelp("The booted kernel's own .config (/boot/config-*): NR_CPUS, NODES_SHIFT, page size, VA bits, ... (over the platform's).",
+                               valueName: "file"))
+    var kernelConfig: String?
+
     func execute() -> CommandOutput {
         guard let data = FileManager.default.contents(atPath: logPath) else {
             return .inputError("\(logPath): cannot read the boot log")
@@ -54,10 +59,22 @@ struct CheckCommand: OutputCommand {
         options.nrCPUs = nrCPUs
         options.cmdline = real.commandLine ?? ""
         options.memblockFrom = logPath
-        let prepared: PreparedBoot
+        var prepared: PreparedBoot
         switch options.prepare() {
         case .success(let p): prepared = p
         case .failure(let output): return output
+        }
+        if let kernelConfig {
+            guard let data = FileManager.default.contents(atPath: kernelConfig) else {
+                return .inputError("\(kernelConfig): cannot read the kernel config")
+            }
+            do throws(InputError) {
+                prepared.platform.config = try KernelConfigFile.apply(String(decoding: data, as: UTF8.self), fileName: kernelConfig,
+                                                                      to: prepared.platform.config, arch: prepared.platform.arch)
+            } catch {
+                return .inputError(error.description)
+            }
+            if let nrCPUs, let value = PlatformLoader.parseNumber(nrCPUs) { prepared.platform.config.nrCpus = Int(value) }
         }
         let result: BootResult
         do { result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog) } catch {
