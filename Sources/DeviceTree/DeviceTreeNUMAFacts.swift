@@ -34,10 +34,13 @@ public struct DeviceTreeCPU: Equatable, Hashable, Sendable {
     public var status: String?
     /// `device_type` up to its first NUL, nil when absent.
     public var deviceType: String?
+    /// riscv `mmu-type` (`riscv,sv39` …) up to its first NUL, nil when absent.
+    public var mmuType: String?
 
     /// Makes a CPU record.
     public init(path: String, reg: UInt64?, numaNodeId: U32PropertyValue, inheritedNumaNodeId: U32PropertyValue,
-                inheritedNumaNodeIdSource: String? = nil, status: String? = nil, deviceType: String? = nil) {
+                inheritedNumaNodeIdSource: String? = nil, status: String? = nil, deviceType: String? = nil,
+                mmuType: String? = nil) {
         self.path = path
         self.reg = reg
         self.numaNodeId = numaNodeId
@@ -45,6 +48,7 @@ public struct DeviceTreeCPU: Equatable, Hashable, Sendable {
         self.inheritedNumaNodeIdSource = inheritedNumaNodeIdSource
         self.status = status
         self.deviceType = deviceType
+        self.mmuType = mmuType
     }
 
     /// False for `status = "fail"` / `"fail-…"`: `of_get_next_cpu_node` skips
@@ -216,7 +220,8 @@ public extension DeviceTree {
                     numaNodeId: U32PropertyValue(reading: "numa-node-id", in: child),
                     inheritedNumaNodeId: inherited, inheritedNumaNodeIdSource: source,
                     status: try KernelOF.cString("status", of: visit),
-                    deviceType: try KernelOF.cString("device_type", of: visit)))
+                    deviceType: try KernelOF.cString("device_type", of: visit),
+                    mmuType: try KernelOF.cString("mmu-type", of: visit)))
             }
         }
 

@@ -96,7 +96,7 @@ struct CheckCommand: OutputCommand {
         options.nrCPUs = nrCPUs
         options.cmdline = real.commandLine ?? ""
         options.memblockFrom = logPath
-        let prepared: PreparedBoot
+        var prepared: PreparedBoot
         switch options.prepare() {
         case .success(let p): prepared = p
         case .failure(let output): return output

@@ -106,6 +106,25 @@ import PcpuBootTestSupport
         if name.contains("riscv64") { #expect(output.stdout.contains("from the log's 'Linux version")) }
     }
 
+    /// `check LOG --dtb DTB --config CONFIG` with the booted kernel's own .config: enough where
+    /// the trace needs no hardware/build fact the .config lacks (the 6.12 arm64 embed boot — its
+    /// VA_BITS=52 comes from the config, vabits_actual 48 is the default — and both riscv64 boots).
+    /// The page boots also need `kernel-image-size`, the 7.2 arm64 ones `memblock-free-frame`:
+    /// with the .config alone those lines differ, which `check` must then report.
+    @Test(arguments: [("kernel-boots-6.12/arm64-4node-embed", true), ("kernel-boots-6.12/riscv64-2node", true),
+                      ("kernel-boots-7.2/riscv64-2node", true), ("kernel-boots-7.2/arm64-4node-embed", false)])
+    func checkWithTheKernelConfig(_ name: String, identical: Bool) {
+        var args = ["check", Self.path(name, "console.log"), "--dtb", Self.path(name, "board.dtb"),
+                    "--config", Self.path(name, "config")]
+        if name.contains("arm64") { args += ["--kernel", name.contains("6.12") ? "6.12" : "7.2"] }
+        let output = PcpuBootCLI.run(args)
+        #expect(output.status == (identical ? 0 : 1), "\(output.stdout)\(output.stderr)")
+        #expect(output.stdout.contains("per-CPU lines: 3 real, 3 emulated, identical"))
+        if !identical {
+            #expect(output.stdout.contains("real:     \"memblock_phys_free: [0x000000007ffd5000-0x000000007ffd4fff] memblock_free\""))
+        }
+    }
+
     /// NUMA init (mm/numa_memblks.c, drivers/base/arch_numa.c) from the platform alone, against
     /// the log: the distance-map line, the distance table's memblock_alloc (nr_node_ids² bytes,
     /// page aligned, traced from numa_set_distance, into which these builds inline
@@ -137,6 +156,18 @@ import PcpuBootTestSupport
         let last = try #require(real.last)
         #expect(last.hasPrefix("NODE_DATA(") && emulated.last?.hasPrefix(String(last.prefix(12))) == true)
         #expect(emulated.last.flatMap(size) == size(last))
+    }
+
+    /// QEMU's riscv64 DTB says `mmu-type = "riscv,sv48"` on every hart: 7.2 caps the paging
+    /// mode there (set_satp_mode_from_fdt, 17e9521044c9, 6.18); 6.12 keeps the platform's Sv57.
+    @Test func riscvPagingModeFollowsTheDTBFrom6_18() throws {
+        for (name, mode) in [("kernel-boots-6.12/riscv64-2node", PagingMode.sv57), ("kernel-boots-7.2/riscv64-2node", .sv48)] {
+            let platform = try PlatformLoader.load(path: Self.path(name, "platform.yaml"), dtbLoader: DeviceTreeBlob.load(path:))
+            guard case .deviceTree(let dt) = platform.firmware else { Issue.record("\(name): not a DT platform"); continue }
+            #expect(dt.cpus.allSatisfy { $0.mmuType == "riscv,sv48" })
+            let result = try Boot.run(platform)
+            #expect(result.profile.pagingMode == mode, "\(name)")
+        }
     }
 
     /// The goal `pcpu_fc_alloc` passes is `__pa(MAX_DMA_ADDRESS)` = `__pa(PAGE_OFFSET)` =

@@ -39,6 +39,16 @@ import PercpuChunk
         }
     }
 
+    /// 7.x (`percpuChunkCountersBeforeObjExts`): base_addr at 64 as in 6.12, ..., end_offset
+    /// 104-108, nr_pages 108, nr_populated 112, nr_empty_pop_pages 116-120, obj_exts 120-128,
+    /// populated 128; struct alignment 64 -> 128 — the 136-byte (128 + one bitmap word)
+    /// first-chunk allocations of the real 7.2.13 boots. Without MEMCG nothing moves: 128.
+    @Test func v7_2() throws {
+        #expect(try PcpuChunkStructOptions.debian.size(for: .v7_2) == 128)
+        #expect(try PcpuChunkStructOptions(objectExtension: false).size(for: .v7_2) == 128)
+        #expect(debianChunkStructSize(.v7_2) == 128)
+    }
+
     @Test func defaultsMatchTheLayout() throws {
         for kernel in KernelVersion.allReleases where kernel.has(.percpuBitmapAllocator) {
             #expect(try PcpuChunkStructOptions.debian.size(for: kernel) == debianChunkStructSize(kernel))

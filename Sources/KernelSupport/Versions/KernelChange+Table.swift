@@ -231,6 +231,12 @@ extension KernelChange {
                          summary: "a VA_BITS=52 kernel on a CPU without 52-bit VA puts RAM in the 48-bit half of the linear map: __pa(PAGE_OFFSET) = memstart_addr − (_PAGE_OFFSET(48) − _PAGE_OFFSET(52)), so pcpu_fc_alloc's goal __pa(MAX_DMA_ADDRESS) prints as from=0xfff1000040000000 (placement unchanged: memblock retries from 0)",
                          source: "physvirt_offset 5.4–5.9, memstart_addr adjustment since 7bc1a0f9e176 (5.10); 6.1.192/6.12.117/7.2.13 arch/arm64/mm/init.c; real 6.12.117 and 7.2.13 arm64 boots",
                          arches: ["arm64"])
+        case .riscvSatpModeFromFDT:
+            return .init(since: .init(6, 18), commit: "17e9521044c9 (\"riscv: mm: Use mmu-type from FDT to limit SATP mode\")",
+                         files: ["arch/riscv/kernel/pi/fdt_early.c", "arch/riscv/mm/init.c"],
+                         summary: "set_satp_mode() caps the paging mode at the first available hart's mmu-type (riscv,sv39 / riscv,sv48) besides no4lvl/no5lvl (QEMU virt says riscv,sv48: Sv48, no longer Sv57)",
+                         source: "7.2.13 arch/riscv (6.12.117 has no set_satp_mode_from_fdt); AUTOSEL for 6.17/6.16 of the upstream commit",
+                         arches: ["riscv64"])
         // MARK: CPU enumeration
         case .riscvCPUStatusIsAvailability:
             return .init(since: .init(4, 20), commit: "e3d794d555cd (\"riscv: treat cpu devicetree nodes without status as enabled\")",

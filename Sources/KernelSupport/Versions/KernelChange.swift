@@ -90,6 +90,7 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case arm64VABits52
     case arm64DummyNodeSpansDRAM
     case riscvNommu
+    case riscvSatpModeFromFDT
 }
 
 /// What the table says of one change.

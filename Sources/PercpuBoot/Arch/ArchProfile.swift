@@ -40,7 +40,9 @@ public struct ArchProfile: Equatable, Sendable, Codable {
     public var memblockFreeKeepsFrame: Bool { config.memblockFreeFrame ?? (arch == .riscv64) }
 
     /// Builds the profile. `pageSize` must be 4K, 16K or 64K (validated by the loader).
-    public init(arch: Architecture, kernel: KernelVersion, config: KernelConfig, cmdline: KernelCommandLine) {
+    /// `fdtPagingLimit`: riscv's `set_satp_mode_from_fdt()` (see `riscvSatpLimit(_:)`).
+    public init(arch: Architecture, kernel: KernelVersion, config: KernelConfig, cmdline: KernelCommandLine,
+                fdtPagingLimit: PagingMode? = nil) {
         self.arch = arch
         self.kernel = kernel
         let config = Self.kernelConfig(config, arch: arch, kernel: kernel)
@@ -58,8 +60,12 @@ public struct ArchProfile: Equatable, Sendable, Codable {
         case .riscv64:
             // arch/riscv/mm/init.c set_satp_mode(): Sv57 unless `no5lvl`, Sv48 unless `no4lvl`,
             // never more than the hardware (the platform's paging) supports.
+            // Since `riscvSatpModeFromFDT` (6.18) the first available hart's mmu-type caps it too.
             var mode = Self.riscvKernelPagingLimit(config.pagingMode ?? .sv57, kernel: kernel)
             if cmdline.no4lvl { mode = .sv39 } else if cmdline.no5lvl && mode == .sv57 { mode = .sv48 }
+            if kernel.has(.riscvSatpModeFromFDT), let limit = fdtPagingLimit {
+                if limit == .sv39 { mode = .sv39 } else if limit == .sv48 && mode == .sv57 { mode = .sv48 }
+            }
             pagingMode = mode
             layout = config.mmu ? .riscv64(mode: mode, kernel: kernel) : .noMMU
         case .x86_64:
@@ -69,6 +75,18 @@ public struct ArchProfile: Equatable, Sendable, Codable {
             if cmdline.no5lvl && kernel.has(.x86FiveLevelBootSwitch) { mode = .level4 }
             pagingMode = mode
             layout = .x86_64(mode: mode, kmsan: config.kmsan, kernel: kernel)
+        }
+    }
+
+    /// riscv `set_satp_mode_from_fdt()` (arch/riscv/kernel/pi/fdt_early.c, 6.18+): the first
+    /// available `cpu` node's `mmu-type` — `riscv,sv39` or `riscv,sv48` limit the mode; any
+    /// other value, or no mmu-type on that node, none.
+    public static func riscvSatpLimit(_ cpus: [DTCPU]) -> PagingMode? {
+        guard let first = cpus.first(where: \.isAvailable) else { return nil }
+        switch first.mmuType {
+        case "riscv,sv39": return .sv39
+        case "riscv,sv48": return .sv48
+        default: return nil
         }
     }
 

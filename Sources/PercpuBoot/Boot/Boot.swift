@@ -26,7 +26,12 @@ public enum Boot {
         if let reason = ArchProfile.unsupportedReason(arch: platform.arch, kernel: platform.kernel, config: platform.config) {
             throw .emulation(reason)
         }
-        let profile = ArchProfile(arch: platform.arch, kernel: platform.kernel, config: platform.config, cmdline: cmdline)
+        var fdtPagingLimit: PagingMode?
+        if platform.arch == .riscv64, case .deviceTree(let dt) = platform.firmware {
+            fdtPagingLimit = ArchProfile.riscvSatpLimit(dt.cpus)
+        }
+        let profile = ArchProfile(arch: platform.arch, kernel: platform.kernel, config: platform.config, cmdline: cmdline,
+                                  fdtPagingLimit: fdtPagingLimit)
         var log = KernelLog(recordsDynamicDebug: dynamicDebug)
         for key in cmdline.malformed { log.print(.warning, "", "Malformed early option '\(key)'") }
         let choice = PercpuContext.chosenFirstChunk(cmdline, profile: profile, log: &log)

@@ -26,7 +26,7 @@ public enum DeviceTreeBlob {
     public static func firmware(facts: DeviceTreeNUMAFacts, source: String?) -> DeviceTreeFirmware {
         let cpus = facts.cpus.map { cpu in
             DTCPU(path: cpu.path, hardwareID: cpu.reg, numaNodeID: DTU32(cpu.numaNodeId),
-                  inheritedNumaNodeID: DTU32(cpu.inheritedNumaNodeId), status: cpu.status)
+                  inheritedNumaNodeID: DTU32(cpu.inheritedNumaNodeId), status: cpu.status, mmuType: cpu.mmuType)
         }
         let memory = facts.memory.filter(\.isAvailable).map { node in
             DTMemoryNode(path: node.path, regs: node.regs.map { PhysRange(base: $0.address, size: $0.size) },

@@ -54,15 +54,21 @@ public struct DTCPU: Equatable, Sendable, Codable {
     public var inheritedNumaNodeID: DTU32
     /// `status` as written (up to its first NUL), nil when the node has none.
     public var status: String?
+    /// riscv `mmu-type` (`riscv,sv39`, `riscv,sv48`, …), nil when absent.
+    public var mmuType: String? = nil
 
     public init(path: String, hardwareID: UInt64?, numaNodeID: DTU32 = .absent,
-                inheritedNumaNodeID: DTU32? = nil, status: String? = nil) {
+                inheritedNumaNodeID: DTU32? = nil, status: String? = nil, mmuType: String? = nil) {
         self.path = path
         self.hardwareID = hardwareID
         self.numaNodeID = numaNodeID
         self.inheritedNumaNodeID = inheritedNumaNodeID ?? numaNodeID
         self.status = status
+        self.mmuType = mmuType
     }
+
+    /// `fdt_device_is_available()`: no status, "okay" or "ok".
+    public var isAvailable: Bool { status == nil || status == "okay" || status == "ok" }
 }
 
 /// A `device_type = "memory"` node.

@@ -117,7 +117,7 @@ struct CPUEnumeration: Equatable, Sendable {
             }
             return true
         }
-        if cpu.status == nil || cpu.status == "okay" || cpu.status == "ok" { return true }
+        if cpu.isAvailable { return true }
         if !kernel.has(.riscvDisabledHartSilent) {
             log.print(.info, "", "CPU with hartid=\(hartid) is not available")
         }
