@@ -23,7 +23,7 @@ extension Memblock {
         guard let here = search(.memory, addr), let below = search(.memory, addr &- size), here == below else { return 0 }
         let region = memory[below]
         guard region.flags.isEmpty else { return 0 }
-        let askedNode = nid != NUMA_NO_NODE && nid != profile.maxNumNodes && (profile.kernel != .v6_12 || numaValidNode(nid))
+        let askedNode = nid != NUMA_NO_NODE && nid != profile.maxNumNodes && (!profile.kernel.has(.memblockNumaValidNode) || numaValidNode(nid))
         if askedNode && region.nid != nid && isFreeOnNode(nid) { return 0 }
         // The range the call that returned addr searched: [minAddr, limit), else (retry) [0, limit).
         var lower = Swift.max(addr >= minAddr ? minAddr : 0, profile.pageSize, region.base)

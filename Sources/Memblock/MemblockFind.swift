@@ -74,7 +74,7 @@ extension Memblock {
         }
         // The node filter of should_skip_region, decided once: with a thousand nodes most
         // regions are another node's, and this check is most of the walk.
-        let nodeFilter = profile.kernel == .v6_12 ? numaValidNode(nid) : nid != NUMA_NO_NODE
+        let nodeFilter = profile.kernel.has(.memblockNumaValidNode) ? numaValidNode(nid) : nid != NUMA_NO_NODE
         for step in mem.indices {
             let m = mem[reverse ? mem.count - 1 - step : step]
             if nodeFilter && m.nid != nid { continue }

@@ -136,7 +136,7 @@ extension Memblock {
                     // The only new piece, next to a region it merges with: what insert + merge
                     // would leave, without moving the array's tail twice (a page first chunk
                     // reserves its pages one by one, each next to the last).
-                    if startRgn == -1, profile.kernel != .v6_1,
+                    if startRgn == -1, profile.kernel.has(.memblockMergeAroundTouchedRange),
                        extendNeighbour(type, at: idx, base: base, end: end, nid: nid, flags: flags) {
                         return true
                     }

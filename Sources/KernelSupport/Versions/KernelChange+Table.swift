@@ -192,6 +192,11 @@ extension KernelChange {
                          source: "the patches \"arch/x86/mm/numa: Do not initialize nodes twice\" (Oscar Salvador, Feb 2022) and \"mm: handle uninitialized numa nodes gracefully\" (Michal Hocko, posted 2022-01-27), both after the 5.17 merge window; 5.10 and 6.1.192 arch/x86/mm/numa.c differ so",
                          arches: ["x86_64"])
         // MARK: x86 CPUs and setup_percpu
+        case .arm64GICCOnlineCapable:
+            return .init(since: .init(6, 12), commit: nil, files: ["arch/arm64/kernel/smp.c"],
+                         summary: "acpi_map_gic_cpu_interface also takes a disabled GICC that is online-capable (GICC flag bit 3)",
+                         source: "6.1.192 and 6.12.117 arch/arm64/kernel/smp.c; the first release between them is not pinned (6.12 assumed)",
+                         arches: ["arm64"])
         case .x86BootCPUNotListedFallbackDropped:
             return .init(since: .init(6, 8), commit: nil, files: ["arch/x86/kernel/smpboot.c"],
                          summary: "prefill_possible_map no longer registers a boot CPU the firmware did not list",

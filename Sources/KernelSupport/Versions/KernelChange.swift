@@ -53,6 +53,7 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case x86AllocOfflineNodeData
     case x86MemorylessNodesInFreeAreaInit
     // x86 CPUs and setup_percpu
+    case arm64GICCOnlineCapable
     case x86BootCPUNotListedFallbackDropped
     case x86CPUTopologyRewrite
     case x86NrCpumaskBitsIsNrCpuIds

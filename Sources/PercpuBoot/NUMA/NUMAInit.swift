@@ -60,7 +60,7 @@ enum NUMAInit {
             return CPUEnumeration.arm64ACPI(acpi, nrCPUs: config.nrCpus, nrCPUIDsLimit: nrCPUsLimit,
                                             numaOff: numaOff || !numaEnabled, sratDisabled: sratDisabled,
                                             pxmToNode: pxmToNode, maxNumNodes: config.maxNumNodes,
-                                            takesOnlineCapable: profile.kernel >= .v6_12, log: &log)
+                                            takesOnlineCapable: profile.kernel.has(.arm64GICCOnlineCapable), log: &log)
         case .acpi(let acpi):
             return CPUEnumeration.acpi(acpi, nrCPUs: config.nrCpus, nrCPUIDsLimit: nrCPUsLimit, numaOff: numaOff || !numaEnabled,
                                        pxmToNode: pxmToNode, maxNumNodes: config.maxNumNodes)

@@ -49,7 +49,7 @@ struct X86NUMA {
         self.cpuToNode = Array(repeating: NUMA_NO_NODE, count: max(nrCPUIDs, 1))
         self.domains = ProximityDomainMap(maxNumNodes: profile.config.maxNumNodes)
         let maxAddress = maxPFN &<< UInt64(profile.pageShift)
-        let flavor: NumaMemblks.Flavor = profile.kernel >= .v6_12
+        let flavor: NumaMemblks.Flavor = profile.kernel.has(.numaMemblks)
             ? .numaMemblks : .x86Legacy(maxAddress: maxAddress, maxMappedAddress: maxMappedAddress)
         self.memblks = NumaMemblks(flavor: flavor, maxNumNodes: profile.config.maxNumNodes, pageSize: profile.pageSize,
                                    kernel: profile.kernel)

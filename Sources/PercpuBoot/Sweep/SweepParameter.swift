@@ -108,7 +108,7 @@ extension SweepParameter {
         case 39: [4096]
         case 42: [65536]
         case 48: [4096, 16384, 65536]
-        case 52: p.kernel >= .v6_12 ? [4096, 16384, 65536] : [65536]
+        case 52: p.kernel.has(.arm64LPA2) ? [4096, 16384, 65536] : [65536]
         default: []
         }
         return needs.contains(page) ? nil : "VA_BITS=\(bits) cannot be built with \(page / 1024)K pages"
