@@ -13,6 +13,7 @@ import PcpuBootTestSupport
         "kernel-boots/x86-1cpu/console.log",               // Debian 6.1, no SRAT: "No NUMA configuration found"
         "firmware-boots/x86-2node-embed/console.log",      // Debian 6.1, the firmware-dump boot
         "kernel-boots-6.12/x86-2node-embed/console.log",   // Debian 6.12: SRAT CPU lines are pr_debug
+        "kernel-boots-7.2/x86-2node-embed/console.log",    // Debian 7.2: 7.x memblock (__memblock_reserve, or_panic)
     ]
 
     static func path(_ relative: String) -> String {
