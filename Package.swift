@@ -43,7 +43,7 @@ let package = Package(
         // The benchmark: swift run -c release pcpu-boot-bench
         .executableTarget(name: "pcpu-boot-bench", dependencies: ["PercpuBoot", "PercpuAlloc", "DeviceTree"]),
         // libFuzzer targets (scripts/fuzz.sh); built normally, it replays inputs.
-        .executableTarget(name: "pcpu-boot-fuzz", dependencies: ["PercpuBoot", "Memblock", "KernelSupport"]),
+        .executableTarget(name: "pcpu-boot-fuzz", dependencies: ["PercpuBoot", "PercpuAlloc", "Memblock", "KernelSupport", "ACPITables", "KernelBuild"]),
 
         // Shared test helpers: fixture paths, small platforms built in code.
         .target(name: "PcpuBootTestSupport", dependencies: ["PercpuBoot"], path: "Tests/Support"),
@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(name: "PercpuChunkTests", dependencies: ["PercpuChunk", "KernelSupport"]),
         .testTarget(name: "PercpuAllocTests", dependencies: ["PercpuAlloc", "PercpuChunk", "PercpuBoot", "PcpuBootTestSupport"]),
         .testTarget(name: "PercpuBootTests", dependencies: ["PercpuBoot", "PcpuBootTestSupport"]),
+        .testTarget(name: "FuzzTargetTests", dependencies: ["pcpu-boot-fuzz", "ACPITables", "PcpuBootTestSupport"]),
         .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot", "PercpuAlloc", "PcpuBootTestSupport"]),
     ]
 )

@@ -5,17 +5,20 @@
 /// before each line; `dmesg -T` replaces the `[    0.000000]` seconds with
 /// `[Wed Dec  2 16:00:00 2026]`. Everything after that is what printk wrote, with
 /// its optional `<level>` and `[seconds]` prefixes, which the log readers strip.
+///
+/// The prefixes are matched byte by byte (ConsoleLogText+Scanning.swift), not with
+/// Regex: a log has hundreds of thousands of lines, and Regex costs microseconds each.
 public enum ConsoleLogText {
     /// The text with LF line ends only, without NUL bytes, syslog/journal prefixes
     /// or `dmesg -T` wall-clock stamps. Line numbers are kept (one line in, one line out).
     public static func normalized(_ text: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         var line: [UInt8] = []
         var previousWasCR = false
         func flush() {
-            out += strip(String(decoding: line, as: UTF8.self))
-            out += "\n"
+            out.append(contentsOf: line[strippedStart(line)...])
+            out.append(0x0a)
             line.removeAll(keepingCapacity: true)
         }
         for byte in text.utf8 {
@@ -27,23 +30,21 @@ public enum ConsoleLogText {
             }
             previousWasCR = false
         }
-        if !line.isEmpty { out += strip(String(decoding: line, as: UTF8.self)) }
-        return out
+        if !line.isEmpty { out.append(contentsOf: line[strippedStart(line)...]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// One line without a syslog/journal prefix and a `dmesg -T` stamp.
     static func strip(_ line: String) -> String {
-        var s = Substring(line)
-        if let match = s.prefixMatch(of: syslogPrefix) { s = s[match.range.upperBound...] }
-        if let match = s.prefixMatch(of: wallClockStamp) { s = s[match.range.upperBound...] }
-        return String(s)
+        let bytes = Array(line.utf8)
+        return String(decoding: bytes[strippedStart(bytes)...], as: UTF8.self)
     }
 
-    /// `Dec  2 16:00:00 host kernel: ` (syslog, `journalctl -k`) or
-    /// `2026-12-02T16:00:00.123456+00:00 host kernel: ` (ISO stamps).
-    nonisolated(unsafe) static let syslogPrefix =
-        #/(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) \S+ kernel: /#
-
-    /// `[Wed Dec  2 16:00:00 2026] ` of `dmesg -T`.
-    nonisolated(unsafe) static let wallClockStamp = #/\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\] ?/#
+    /// Where the printk text of `line` starts: after a syslog/journal prefix, then
+    /// after a `dmesg -T` stamp.
+    static func strippedStart(_ line: [UInt8]) -> Int {
+        var start = syslogPrefixEnd(line) ?? 0
+        if let end = wallClockStampEnd(line, from: start) { start = end }
+        return start
+    }
 }

@@ -19,8 +19,8 @@ public struct RealBootLog: Sendable {
     static func stripTimestamp(_ line: String) -> String {
         var s = Substring(line)
         while s.hasSuffix("\r") { s = s.dropLast() }
-        if let match = s.firstMatch(of: /\[\s*\d+\.\d+\] ?/) {
-            s = s[match.range.upperBound...]
+        if let end = ConsoleLogText.printkTimestampEnd(s.utf8) {
+            s = s[end...]
         } else if s.hasPrefix("<"), let close = s.firstIndex(of: ">"), s.distance(from: s.startIndex, to: close) <= 3 {
             s = s[s.index(after: close)...]
         }
