@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "PercpuAllocTests", dependencies: ["PercpuAlloc", "PercpuChunk", "PercpuBoot", "PcpuBootTestSupport"]),
         .testTarget(name: "PercpuBootTests", dependencies: ["PercpuBoot", "PcpuBootTestSupport"]),
         .testTarget(name: "FuzzTargetTests", dependencies: ["pcpu-boot-fuzz", "ACPITables", "PcpuBootTestSupport"]),
-        .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot", "PercpuAlloc", "PcpuBootTestSupport"]),
+        .testTarget(name: "PcpuBootCLITests", dependencies: ["PcpuBootCLI", "PercpuBoot", "KernelSupport", "PercpuAlloc", "PcpuBootTestSupport"]),
     ]
 )

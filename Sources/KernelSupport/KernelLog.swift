@@ -54,6 +54,16 @@ public struct KernelLog: Equatable, Sendable, Codable {
     /// Whether `pr_debug` lines are kept. Off, they are not even built: the page
     /// first chunk alone would make one per page (millions for a large static size).
     public var recordsDynamicDebug = true
+    /// Where lines go as they are printed, when a trace was asked for and is too
+    /// large to hold (`--format dmesg --pr-debug`, `memblock=debug`): the stream's
+    /// lines are written at once, and the log keeps only the ordinary printk lines.
+    public var stream: KernelLogStream?
+
+    enum CodingKeys: String, CodingKey { case lines, recordsDynamicDebug }
+
+    public static func == (a: KernelLog, b: KernelLog) -> Bool {
+        a.lines == b.lines && a.recordsDynamicDebug == b.recordsDynamicDebug
+    }
 
     public init(recordsDynamicDebug: Bool = true) {
         self.recordsDynamicDebug = recordsDynamicDebug
@@ -61,27 +71,66 @@ public struct KernelLog: Equatable, Sendable, Codable {
 
     /// `printk(level prefix fmt)`: `prefix` is the file's `pr_fmt` (e.g. `"percpu: "`).
     public mutating func print(_ level: LogLevel, _ prefix: String = "", _ text: String) {
-        lines.append(KernelLogLine(level: level, text: prefix + text))
+        record(KernelLogLine(level: level, text: prefix + text))
     }
 
-    public mutating func append(_ line: KernelLogLine) { lines.append(line) }
+    public mutating func append(_ line: KernelLogLine) { record(line) }
 
-    public mutating func append(contentsOf other: KernelLog) { lines.append(contentsOf: other.lines) }
+    public mutating func append(contentsOf other: KernelLog) {
+        if stream == nil { lines.append(contentsOf: other.lines) } else { other.lines.forEach { record($0) } }
+    }
 
     /// A `memblock=debug` trace line (printed at KERN_INFO, no prefix).
     public mutating func memblockDebug(_ text: String) {
-        lines.append(KernelLogLine(level: .info, source: .memblockDebug, text: text))
+        record(KernelLogLine(level: .info, source: .memblockDebug, text: text))
     }
 
     /// A `pr_debug` line: only visible with dynamic debug.
     public mutating func dynamicDebug(_ prefix: String, _ text: @autoclosure () -> String) {
         guard recordsDynamicDebug else { return }
-        lines.append(KernelLogLine(level: .debug, source: .dynamicDebug, text: prefix + text()))
+        record(KernelLogLine(level: .debug, source: .dynamicDebug, text: prefix + text()))
+    }
+
+    /// Keeps `line`, or streams it: a streamed trace line is not kept.
+    private mutating func record(_ line: KernelLogLine) {
+        if let stream {
+            stream.emit(line)
+            if line.source != .kernel { return }
+        }
+        lines.append(line)
     }
 
     /// The texts of the lines whose source is in `sources`.
     public func texts(_ sources: Set<LogSource> = [.kernel, .memblockDebug]) -> [String] {
         lines.filter { sources.contains($0.source) }.map(\.text)
+    }
+}
+
+/// The lines of a log written out as they are printed (see `KernelLog.stream`).
+/// A reference, shared by every copy of the log a boot passes along; the first
+/// write error is kept and ends the writing (the boot itself goes on).
+public final class KernelLogStream: @unchecked Sendable {
+    /// The sources written; lines of other sources are neither written nor kept.
+    public let sources: Set<LogSource>
+    private let write: (String) throws -> Void
+    public private(set) var error: (any Error)?
+    /// How many lines were written.
+    public private(set) var count = 0
+
+    /// - Parameter write: takes one line with its newline.
+    public init(sources: Set<LogSource>, write: @escaping (String) throws -> Void) {
+        self.sources = sources
+        self.write = write
+    }
+
+    func emit(_ line: KernelLogLine) {
+        guard error == nil, sources.contains(line.source) else { return }
+        do {
+            try write(line.text + "\n")
+            count += 1
+        } catch {
+            self.error = error
+        }
     }
 }
 

@@ -35,15 +35,30 @@ struct BootCommand: StreamingOutputCommand {
         case .success(let p): prepared = p
         case .failure(let output): return output
         }
+        // A requested trace (pr_debug, memblock=debug) can be millions of lines: with
+        // --format dmesg they are written as the emulated kernel prints them, not held.
+        let streamed = format == .dmesg && (prDebug || KernelCommandLine(prepared.platform.cmdline).memblockDebug)
+        let box = StreamedSink(stdout)
+        var sources: Set<LogSource> = [.kernel, .memblockDebug]
+        if prDebug { sources.insert(.dynamicDebug) }
+        let stream = streamed ? KernelLogStream(sources: sources) { line in try box.buffered.write(line) } : nil
         let result: BootResult
         do {
-            result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog, dynamicDebug: prDebug)
+            result = try Boot.run(prepared.platform, memblockLog: prepared.memblockLog, dynamicDebug: prDebug, stream: stream)
         } catch {
+            try? box.buffered.flush()
+            stdout = box.buffered.base
             return .bootFailure(error, subject: machine.platform ?? machine.dtb)
         }
         let status: Int32 = result.outcome == .booted ? 0 : 1
         do {
-            try Reports.write(result, format: format, dynamicDebug: prDebug, to: &stdout)
+            if let stream {
+                if let error = stream.error { throw error }
+                try box.buffered.flush()
+                stdout = box.buffered.base
+            } else {
+                try Reports.write(result, format: format, dynamicDebug: prDebug, to: &stdout)
+            }
             return CommandOutput(stderr: prepared.noteText, status: status)
         } catch let error as OutputError {
             // The streamed report could not be written: one line (not for a broken pipe), status 3.
@@ -53,6 +68,13 @@ struct BootCommand: StreamingOutputCommand {
             return CommandOutput(stderr: "pcpu-boot: error: cannot render the report: \(error)\n", status: 2)
         }
     }
+}
+
+/// The sink of a boot whose log is streamed: a reference, so the log's stream can
+/// write through it while the boot runs.
+final class StreamedSink<Base: ReportSink> {
+    var buffered: BufferedSink<Base>
+    init(_ base: Base) { buffered = BufferedSink(base) }
 }
 
 /// The report formats of `boot`.

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import PcpuBootCLI
 import PcpuBootTestSupport
+import KernelSupport
+import PercpuBoot
 
 /// Issue 11, part 2: time and memory grow with the answer, not with the machine's
 /// page count. A page first chunk of 256,007 pages per CPU (static size 1000 MiB)
@@ -60,5 +62,37 @@ import PcpuBootTestSupport
         // (1 MiB + 8K + 20K) / 4K = 263 pages per CPU: 526 pr_debug lines.
         let lines = output.stdout.split(separator: "\n").filter { $0.hasPrefix("percpu: per cpu data for cpu") }
         #expect(lines.count == 526)
+    }
+
+    /// A requested trace streams (`KernelLog.stream`): `--format dmesg` writes the
+    /// lines as they are printed and keeps none of the trace. What it writes is what
+    /// the whole log, kept, renders: same lines, same order.
+    @Test(arguments: [["--pr-debug"], ["--cmdline", "percpu_alloc=page memblock=debug"],
+                      ["--pr-debug", "--cmdline", "percpu_alloc=page memblock=debug"]])
+    func streamedTraceIsTheKeptLog(_ flags: [String]) throws {
+        let yaml = """
+        arch: arm64
+        static-size: 256K
+        cmdline: "percpu_alloc=page"
+        firmware: { device-tree: { cpu-count: 4, memory: [{ reg: [0x40000000, 1G] }] } }
+        """
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = PcpuBootCLI.run([path, "--format", "dmesg"] + flags)
+        #expect(output.status == 0, "\(output.stderr)")
+        var platform = try PlatformLoader.load(path: path, dtbLoader: DeviceTreeBlob.load)
+        if let i = flags.firstIndex(of: "--cmdline") { platform.cmdline = flags[i + 1] }
+        let prDebug = flags.contains("--pr-debug")
+        let kept = try Boot.run(platform, dynamicDebug: prDebug)
+        #expect(output.stdout == DmesgReport.render(kept, dynamicDebug: prDebug))
+        // (256K + 8K reserved + 20K dynamic) / 4K = 71 pages per CPU: one pr_debug line each with --pr-debug.
+        let pages = output.stdout.split(separator: "\n").filter { $0.hasPrefix("percpu: per cpu data for cpu") }.count
+        #expect(pages == (prDebug ? 4 * 71 : 0))
+        // The streamed boot keeps none of the trace it wrote.
+        let stream = KernelLogStream(sources: [.kernel, .memblockDebug, .dynamicDebug]) { _ in }
+        let streamed = try Boot.run(platform, dynamicDebug: prDebug, stream: stream)
+        #expect(streamed.log.lines.allSatisfy { $0.source == LogSource.kernel })
+        #expect(stream.count == kept.log.lines.count)
     }
 }

@@ -20,8 +20,10 @@ public enum Boot {
     /// the kernel would do, panics included, is in the result.
     /// - Parameter dynamicDebug: keep `pr_debug` lines; off, they are not built at all
     ///   (and the page first chunk takes its pages a run at a time).
+    /// - Parameter stream: write the log's lines as they are printed instead of
+    ///   keeping its trace lines (see `KernelLog.stream`).
     public static func run(_ platform: Platform, memblockLog: MemblockLog? = nil,
-                           dynamicDebug: Bool = true) throws(BootError) -> BootResult {
+                           dynamicDebug: Bool = true, stream: KernelLogStream? = nil) throws(BootError) -> BootResult {
         let cmdline = KernelCommandLine(platform.cmdline)
         if let reason = ArchProfile.unsupportedReason(arch: platform.arch, kernel: platform.kernel, config: platform.config) {
             throw .emulation(reason)
@@ -33,6 +35,7 @@ public enum Boot {
         let profile = ArchProfile(arch: platform.arch, kernel: platform.kernel, config: platform.config, cmdline: cmdline,
                                   fdtPagingLimit: fdtPagingLimit)
         var log = KernelLog(recordsDynamicDebug: dynamicDebug)
+        log.stream = stream
         for key in cmdline.malformed { log.print(.warning, "", "Malformed early option '\(key)'") }
         let choice = PercpuContext.chosenFirstChunk(cmdline, profile: profile, log: &log)
 

@@ -46,9 +46,11 @@ public struct BootLogFacts: Sendable {
     /// x86 `Hypervisor detected: %s`.
     public var hypervisor: LogFact<Bool>?
 
-    public init(text: String) {
-        lines = RealBootLog(text: text).lines
-        let log = RealBootLog(text: text)
+    public init(text: String) { self.init(log: RealBootLog(text: text)) }
+
+    /// The facts of a log already read (its lines split and stripped once).
+    public init(log: RealBootLog) {
+        lines = log.lines
         func first(_ prefix: String) -> Int? { lines.firstIndex { $0.hasPrefix(prefix) } }
         func after(_ line: String, _ marker: String) -> Substring? {
             line.range(of: marker).map { line[$0.upperBound...] }
