@@ -57,11 +57,10 @@ struct Field {
         return scalar.string
     }
 
-    /// Unquoted and not tagged as a string (`!!str`, `!`): its type comes from its text.
+    /// Unquoted: its type comes from its text. (Tags are not resolved — see
+    /// YAMLDocument — so an unquoted scalar with an explicit `!!str` tag counts as plain too.)
     private func isPlain(_ scalar: Node.Scalar) -> Bool {
-        let tag = scalar.tag.rawValue
-        return (scalar.style == .plain || scalar.style == .any)
-            && tag != Tag.Name.str.rawValue && tag != Tag.Name.nonSpecific.rawValue
+        scalar.style == .plain || scalar.style == .any
     }
 
     // MARK: - Typed values

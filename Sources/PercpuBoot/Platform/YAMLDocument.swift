@@ -3,6 +3,11 @@ import Yams
 /// Turns the text of a platform file into a YAML node tree, converting every
 /// Yams failure into an `InputError` that names the file, line and column.
 ///
+/// Tags are not resolved from the scalars' text (`Resolver.basic`): Yams' default
+/// resolver compiles a dozen NSRegularExpressions on first use, most of a small
+/// platform's start-up, and the loader reads every value from its text anyway
+/// (NumberSyntax, `bool()`, `isNull` after YAML 1.2's core schema).
+///
 /// Beyond what Yams reports, it
 /// - refuses absurdly deep nesting before Yams' recursive composer could
 ///   exhaust the stack (no input may crash the tool);
@@ -21,7 +26,7 @@ enum YAMLDocument {
                              expected: "at most \(maximumNesting) levels")
         }
         do {
-            return try Yams.compose(yaml: text)
+            return try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             throw convert(error, text: text, file: file)
         } catch {
@@ -91,7 +96,7 @@ enum YAMLDocument {
         var copy = String.UnicodeScalarView(view[..<insertion])
         copy.append(contentsOf: marker.unicodeScalars)
         copy.append(contentsOf: view[insertion...])
-        guard let root = try? Yams.compose(yaml: String(copy)) else { return fallback }
+        guard let root = try? Yams.compose(yaml: String(copy), .basic) else { return fallback }
         var budget = 100_000
         guard let (path, second) = findDuplicate(of: key, marked: marker + key, in: root, path: "",
                                                  budget: &budget),
