@@ -26,6 +26,19 @@ struct BootCommand: StreamingOutputCommand {
         return output
     }
 
+    /// The values given, as a plain value.
+    var request: BootRequest { BootRequest(machine: machine.request, format: format, prDebug: prDebug) }
+
+    func execute<Sink: ReportSink>(stdout: inout Sink) -> CommandOutput { request.execute(stdout: &stdout) }
+}
+
+/// A boot as asked for, parsed by ArgumentParser (`BootCommand`) or by the fast
+/// path of a plain boot (`BootFastPath`).
+struct BootRequest: Equatable {
+    var machine: MachineRequest
+    var format: String = "text"
+    var prDebug = false
+
     func execute<Sink: ReportSink>(stdout: inout Sink) -> CommandOutput {
         guard let format = ReportFormat(rawValue: format) else {
             return .inputError(unknownValue("--format", format, ReportFormat.allCases.map(\.rawValue)))

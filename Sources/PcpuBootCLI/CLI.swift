@@ -67,8 +67,10 @@ public enum PcpuBootCLI {
     /// Parses `arguments` and runs the command; a streaming command writes its
     /// report through `stdout` as it goes, the rest is left in the result's `stdout`.
     public static func run<Sink: ReportSink>(_ arguments: [String], stdout: inout Sink) -> CommandOutput {
+        // A plain boot does not need ArgumentParser (see BootFastPath).
+        if let boot = BootFastPath.parse(arguments) { return boot.execute(stdout: &stdout) }
         do {
-            var command = try PcpuBootCommand.parseAsRoot(arguments)
+            var command = try parseCommand(arguments)
             if let streaming = command as? any StreamingOutputCommand {
                 return streaming.execute(stdout: &stdout)
             }
@@ -85,6 +87,11 @@ public enum PcpuBootCLI {
             }
             return CommandOutput(stderr: message + "\n", status: 2)
         }
+    }
+
+    /// The command `arguments` name, through ArgumentParser.
+    static func parseCommand(_ arguments: [String]) throws -> ParsableCommand {
+        try PcpuBootCommand.parseAsRoot(arguments)
     }
 
     /// Runs with the process's arguments and exits with the command's status.

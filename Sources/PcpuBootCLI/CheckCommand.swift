@@ -59,7 +59,7 @@ struct CheckCommand: OutputCommand {
             return .inputError("\(logPath):\(staticLine + 1): the 'percpu:' line says s\(staticSize) (expected a static per-CPU size between 1 and 1G)")
         }
         var notes: [String] = []
-        var options = try! MachineOptions.parse([])
+        var options = MachineRequest()
         options.platform = platform
         let choice = KernelChoice.choose(log: real, flag: kernel, platformPath: platform, configPath: kernelConfig)
         // Nothing but the log: the machine the log describes (x86 and ACPI arm64 print it).

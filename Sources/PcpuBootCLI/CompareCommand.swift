@@ -16,7 +16,7 @@ struct CompareCommand: OutputCommand {
         guard platforms.count >= 2 else { return .inputError("compare needs at least two platforms") }
         var results: [(String, BootResult)] = []
         for spec in platforms {
-            var options = try! MachineOptions.parse([])
+            var options = MachineRequest()
             let parts = spec.split(separator: "@", maxSplits: 1).map(String.init)
             options.platform = parts[0]
             if parts.count == 2 { options.kernel = parts[1] }

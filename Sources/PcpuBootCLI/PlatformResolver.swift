@@ -30,8 +30,10 @@ enum PlatformResolver {
     /// An extra folder of platforms named by `$PCPU_BOOT_PLATFORMS`, searched by
     /// name before the built-in ones.
     static var userDirectory: String? {
-        guard let env = ProcessInfo.processInfo.environment["PCPU_BOOT_PLATFORMS"], !env.isEmpty else { return nil }
-        return env
+        // getenv, not ProcessInfo.environment: that builds a dictionary of the whole environment.
+        guard let value = getenv("PCPU_BOOT_PLATFORMS") else { return nil }
+        let env = String(cString: value)
+        return env.isEmpty ? nil : env
     }
 
     /// The bundled platforms: name → source; `$PCPU_BOOT_PLATFORMS`'s files
