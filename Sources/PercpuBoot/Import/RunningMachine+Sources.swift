@@ -42,18 +42,22 @@ extension RunningMachine {
         }
     }
 
-    /// The `__per_cpu_start`/`__per_cpu_end` lines of an nm-style list (`ADDRESS TYPE NAME`,
-    /// kallsyms with a tab and `[module]` after some), every other line left empty so that
-    /// `SystemMap.perCPUSection` checks the two and names their real line numbers.
+    /// The `__per_cpu_start`/`__per_cpu_end` lines of an nm-style list (`ADDRESS TYPE NAME`;
+    /// kallsyms' module symbols end in `\t[module]` and are never these), every other line
+    /// left empty so that `SystemMap.perCPUSection` checks the two and names their real line numbers.
     static func perCPULines(_ bytes: [UInt8]) -> (text: [UInt8], start: Bool, end: Bool) {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count / 16)
         var found = (start: false, end: false)
         var lineStart = 0
+        let startName = Array(" __per_cpu_start".utf8)
+        let endName = Array(" __per_cpu_end".utf8)
         func take(_ range: Range<Int>) {
             let line = bytes[range]
-            // Cheap test first: only lines that end in the two names are looked at.
-            if line.count < 300, line.contains(0x5f) {
+            // Cheap test first: only lines that end in one of the two names are looked at.
+            var trimmed = line
+            while let last = trimmed.last, last == 0x20 || last == 0x09 || last == 0x0d { trimmed = trimmed.dropLast() }
+            if line.count < 300, trimmed.suffix(startName.count).elementsEqual(startName) || trimmed.suffix(endName.count).elementsEqual(endName) {
                 let text = String(decoding: line, as: UTF8.self)
                 let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
                 if fields.count >= 3, fields[2] == "__per_cpu_start" || fields[2] == "__per_cpu_end" {
