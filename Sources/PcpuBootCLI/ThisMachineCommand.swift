@@ -35,6 +35,10 @@ struct ThisMachineCommand: OutputCommand {
         guard let format = Format(rawValue: format) else {
             return .inputError(unknownValue("--format", format, Format.allCases.map(\.rawValue)))
         }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return .inputError("--root \(InputError.cut(root, to: 100)): no such directory")
+        }
         let machine: RunningMachine
         do throws(InputError) { machine = try RunningMachine.read(root: root, logFile: log) } catch {
             return .inputError(error.description)
@@ -42,7 +46,11 @@ struct ThisMachineCommand: OutputCommand {
         let assembled: ThisMachinePlatform
         switch ThisMachinePlatform.assemble(machine) {
         case .success(let a): assembled = a
-        case .failure(let output): return output
+        case .failure(var output):
+            // Say what was tried: the missing and unreadable sources behind the error.
+            let tried = machine.sources.filter { $0.status != .read }.map { "pcpu-boot: warning: \($0.name): \($0.path): \($0.detail)\n" }
+            output.stderr = tried.joined() + output.stderr
+            return output
         }
         let result: BootResult
         do { result = try Boot.run(assembled.platform, memblockLog: assembled.memblockLog, dynamicDebug: false) } catch {

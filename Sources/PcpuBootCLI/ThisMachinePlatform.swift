@@ -43,13 +43,17 @@ struct ThisMachinePlatform {
         } else if let tree = machine.deviceTree, arch != .x86_64 {
             firmware = .deviceTree(tree)
             if machine.acpi != nil { assumptions.append("firmware: the device tree (acpi=off, or a full tree without acpi=force: arm64's acpi_boot_table_init)") }
-        } else {
-            guard let text = machine.log, let logPath = machine.logPath else {
-                throw CLIInputError("\(machine.path("sys/firmware")): no firmware description could be read (ACPI tables, device tree), and there is no boot log to take it from")
-            }
+        } else if let text = machine.log, let logPath = machine.logPath {
             imported = try importedPlatform(text, logName: logPath, arch: arch, kernel: kernel)
             firmware = imported!.firmware
             assumptions.append("firmware: the machine as \(logName) describes it (SRAT lines, CPU counts), as `pcpu-boot import` reads it")
+        } else if let topology = machine.topology, arch == .x86_64 {
+            firmware = .acpi(topology.acpiFirmware())
+            assumptions.append("firmware: the kernel's own NUMA view (/sys/devices/system: nodes, their CPUs, distances and memory blocks; "
+                               + "/proc/cpuinfo's APIC ids): an SRAT/SLIT/MADT " + (topology.nodes.count > 1 ? "with those nodes" : "without SRAT (one node)"))
+        } else {
+            throw CLIInputError("\(machine.path("sys/firmware")): no firmware description could be read (ACPI tables, device tree"
+                                + (arch == .x86_64 ? ", /sys/devices/system/node" : "") + "), and there is no boot log to take it from")
         }
         if case .acpi(var acpi) = firmware, imported == nil, real?.lines.contains(where: { $0.hasPrefix("Hypervisor detected: ") }) == true {
             acpi.hypervisor = true       // the CPU, not the tables, says so: the log does

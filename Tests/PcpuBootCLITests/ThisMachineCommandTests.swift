@@ -160,6 +160,47 @@ import PcpuBootTestSupport
         #expect(withLog.stdout.contains("per-CPU lines: 4 real, 4 emulated, identical"))
     }
 
+    /// Without readable tables and without a log (a user without root, dmesg_restrict), the kernel's own
+    /// NUMA view stands in on x86_64. The tree below is the x86-2node-embed machine as its real log
+    /// describes it ("SRAT: PXM 0 -> APIC 0x00 -> Node 0" … "PXM 1 -> APIC 0x05 -> Node 1", SLIT 21,
+    /// "ACPI: SRAT: Node 1 PXM 1 [mem 0x40000000-0x7fffffff]": 128 MiB blocks 0–7 and 8–15); the
+    /// expected per-CPU lines are that log's.
+    @Test func kernelsNUMAViewStandsInForUnreadableTables() throws {
+        let root = try Self.copy("x86-2node-embed")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fm = FileManager.default
+        func write(_ relative: String, _ text: String) throws {
+            let url = root.appendingPathComponent(relative)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try fm.removeItem(at: root.appendingPathComponent("sys/firmware/acpi/tables/APIC"))
+        try fm.createDirectory(at: root.appendingPathComponent("sys/firmware/acpi/tables/APIC"), withIntermediateDirectories: false)
+        try fm.removeItem(at: root.appendingPathComponent("var/log/dmesg"))
+        try write("sys/devices/system/cpu/possible", "0-5\n")
+        try write("sys/devices/system/cpu/present", "0-5\n")
+        try write("sys/devices/system/memory/block_size_bytes", "8000000\n")
+        try write("sys/devices/system/node/node0/cpulist", "0-2\n")
+        try write("sys/devices/system/node/node0/distance", "10 21\n")
+        try write("sys/devices/system/node/node1/cpulist", "3-5\n")
+        try write("sys/devices/system/node/node1/distance", "21 10\n")
+        for block in 0..<16 { try write("sys/devices/system/node/node\(block < 8 ? 0 : 1)/memory\(block)", "") }
+        try write("proc/cpuinfo", (0..<6).map { "processor\t: \($0)\napicid\t\t: \($0)\n\n" }.joined())
+        let output = PcpuBootCLI.run(["this-machine", "--root", root.path, "--format", "dmesg"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("NUMA topology"), "\(output.stderr)")
+        #expect(output.stderr.contains("read: 2 nodes, 6 present of 6 possible CPUs, APIC ids from /proc/cpuinfo"))
+        let real = RealBootLog(text: try String(contentsOfFile: Fixtures.testsDirectory
+            .appendingPathComponent("Fixtures/firmware-boots/x86-2node-embed/console.log").path, encoding: .utf8))
+        #expect(real.percpuLines.count == 4)
+        #expect(RealBootLog.percpuLines(Self.lines(output.stdout)) == real.percpuLines)
+        // A CPU list that is none is exit status 2 naming the file.
+        try write("sys/devices/system/node/node1/cpulist", "3-x\n")
+        let corrupt = PcpuBootCLI.run(["this-machine", "--root", root.path])
+        #expect(corrupt.status == 2)
+        #expect(corrupt.stderr.contains("\(root.path)/sys/devices/system/node/node1/cpulist: error: '3-x' is not a CPU list"))
+    }
+
     @Test func noLogAndNoSymbolsIsAnError() throws {
         let root = try Self.copy("arm64-acpi-2node")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -207,6 +248,12 @@ import PcpuBootTestSupport
         let output = PcpuBootCLI.run(["this-machine", "--root", root.path])
         #expect(output.status == 2)
         #expect(output.stderr.contains("\(srat.path): error: SRAT at offset 0x4: truncated: the length field says 304 bytes, the file holds 200"))
+    }
+
+    @Test func missingRootIsAnInputError() {
+        let output = PcpuBootCLI.run(["this-machine", "--root", "/nonexistent/snapshot"])
+        #expect(output.status == 2)
+        #expect(output.stderr == "pcpu-boot: error: --root /nonexistent/snapshot: no such directory\n")
     }
 
     @Test func unknownFormatIsAnInputError() {

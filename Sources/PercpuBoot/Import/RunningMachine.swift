@@ -58,6 +58,8 @@ public struct RunningMachine: Sendable {
     public var acpiPath: String?
     public var deviceTree: DeviceTreeFirmware?
     public var deviceTreePath: String?
+    /// The kernel's own NUMA view, read only when no firmware description could be.
+    public var topology: SystemTopology?
     public var memmap: [FirmwareMemmapEntry] = []
     public var log: String?
     public var logPath: String?
@@ -138,7 +140,8 @@ public struct RunningMachine: Sendable {
             }
             if !problems.isEmpty {
                 note("ACPI tables", tables, .unreadable, "unreadable (\(problems.joined(separator: "; "))): "
-                     + "the machine as the log describes it (its SRAT lines and CPU counts, as `pcpu-boot import` reads them)")
+                     + "the machine as the log describes it (its SRAT lines and CPU counts, as `pcpu-boot import` reads them), "
+                     + "else the kernel's own NUMA view (/sys/devices/system)")
             } else {
                 let firmware = try ACPITablesFirmware.load(directory: path(tables))
                 acpi = firmware
@@ -164,6 +167,14 @@ public struct RunningMachine: Sendable {
             note("device tree", fdt, .missing, acpi == nil ? "missing: no device tree" : "missing: ACPI describes the machine")
         case .unreadable(let why):
             note("device tree", fdt, .unreadable, "unreadable (\(why))" + (acpi == nil ? ": the log's description" : ": ACPI describes the machine"))
+        }
+        guard acpi == nil, deviceTree == nil else { return }
+        let system = "sys/devices/system/node"
+        if let topology = try SystemTopology.read(self) {
+            self.topology = topology
+            note("NUMA topology", system, .read, "read: \(topology.summary); stands in for the firmware (x86_64) when there is no log")
+        } else {
+            note("NUMA topology", system, .missing, "missing: the firmware only from the log")
         }
     }
 

@@ -84,6 +84,23 @@ import PcpuBootTestSupport
         #expect(machine.log == nil && machine.cmdline == nil && machine.config == nil)
     }
 
+    /// cpulists as the kernel prints them (`%*pbl`), and what is none.
+    @Test func cpuLists() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cpulist-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func list(_ text: String) throws(InputError) -> [Int] {
+            let file = dir.appendingPathComponent("cpulist").path
+            FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+            return try SystemTopology.cpuList(file)
+        }
+        #expect(try list("0-3,8,10-11\n") == [0, 1, 2, 3, 8, 10, 11])
+        #expect(try list("\n") == [])
+        for bad in ["3-1", "-1", "0-70000", "a", "1-2-3"] {
+            #expect(throws: InputError.self) { try list(bad) }
+        }
+    }
+
     @Test func pathsUnderTheRoot() {
         #expect(RunningMachine(root: "/").path("proc/cmdline") == "/proc/cmdline")
         #expect(RunningMachine(root: "snap/").path("proc/cmdline") == "snap/proc/cmdline")
