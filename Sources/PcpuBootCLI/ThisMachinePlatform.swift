@@ -44,8 +44,9 @@ struct ThisMachinePlatform {
             firmware = .deviceTree(tree)
             if machine.acpi != nil { assumptions.append("firmware: the device tree (acpi=off, or a full tree without acpi=force: arm64's acpi_boot_table_init)") }
         } else if let text = machine.log, let logPath = machine.logPath {
-            imported = try importedPlatform(text, logName: logPath, arch: arch, kernel: kernel)
-            firmware = imported!.firmware
+            let platform = try importedPlatform(text, logName: logPath, arch: arch, kernel: kernel)
+            imported = platform
+            firmware = platform.firmware
             assumptions.append("firmware: the machine as \(logName) describes it (SRAT lines, CPU counts), as `pcpu-boot import` reads it")
         } else if let topology = machine.topology, arch == .x86_64 {
             firmware = .acpi(topology.acpiFirmware())
@@ -88,7 +89,7 @@ struct ThisMachinePlatform {
         let buildNotes = try build.apply(to: &platform, kernelGiven: true)
         platform.kernel = kernel
         if machine.perCPUSection == nil {
-            guard let (size, index) = real?.staticSizeLine else {
+            guard let real, let (size, index) = real.staticSizeLine else {
                 throw CLIInputError("no static per-CPU size: neither /proc/kallsyms nor System.map gives __per_cpu_start/__per_cpu_end, "
                                     + "and there is no 'percpu:' line in a boot log (give one with --log FILE)")
             }
@@ -96,7 +97,7 @@ struct ThisMachinePlatform {
                 throw CLIInputError("\(logName):\(index + 1): the 'percpu:' line says s\(size) (expected a static per-CPU size between 1 and 1G)")
             }
             platform.staticSize = size
-            assumptions.append("static size: \(size), from \(logName):\(index + 1) '\(real!.lines[index])'")
+            assumptions.append("static size: \(size), from \(logName):\(index + 1) '\(real.lines[index])'")
         }
         if let text = machine.log {
             let facts = BootLogFacts(text: text)

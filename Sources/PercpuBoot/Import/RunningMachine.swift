@@ -138,7 +138,9 @@ public struct RunningMachine: Sendable {
             for name in wanted {
                 if case .unreadable(let why) = readFile("\(tables)/\(name)", what: "table") { problems.append("\(name): \(why)") }
             }
-            if !problems.isEmpty {
+            if !wanted.contains(where: { FileManager.default.fileExists(atPath: path("\(tables)/\($0)")) }) {
+                note("ACPI tables", tables, .missing, "none of SRAT, SLIT, APIC, FACP: no NUMA or CPU description from ACPI")
+            } else if !problems.isEmpty {
                 note("ACPI tables", tables, .unreadable, "unreadable (\(problems.joined(separator: "; "))): "
                      + "the machine as the log describes it (its SRAT lines and CPU counts, as `pcpu-boot import` reads them), "
                      + "else the kernel's own NUMA view (/sys/devices/system)")
@@ -158,9 +160,9 @@ public struct RunningMachine: Sendable {
         let fdt = "sys/firmware/fdt"
         switch readFile(fdt, what: "flattened device tree") {
         case .bytes(let bytes):
-            deviceTree = try DeviceTreeBlob.firmware(bytes: bytes, fileName: path(fdt))
+            let tree = try DeviceTreeBlob.firmware(bytes: bytes, fileName: path(fdt))
+            deviceTree = tree
             deviceTreePath = path(fdt)
-            let tree = deviceTree!
             note("device tree", fdt, .read, tree.cpus.isEmpty ? "read: no CPUs (the EFI stub's tree, /chosen only)"
                  : "read: \(tree.cpus.count) CPUs, \(tree.memory.count) memory nodes" + (tree.distanceMatrix == nil ? "" : ", a distance map"))
         case .missing:

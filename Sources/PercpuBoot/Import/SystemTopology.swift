@@ -32,8 +32,12 @@ public struct SystemTopology: Equatable, Sendable {
     static func read(_ machine: RunningMachine) throws(InputError) -> SystemTopology? {
         let nodeDir = machine.path("sys/devices/system/node")
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: nodeDir) else { return nil }
-        let ids = names.compactMap { $0.hasPrefix("node") ? Int($0.dropFirst(4)) : nil }.sorted()
+        let ids = names.compactMap { $0.hasPrefix("node") && $0.dropFirst(4).allSatisfy(\.isNumber) ? Int($0.dropFirst(4)) : nil }.sorted()
         guard !ids.isEmpty else { return nil }
+        // MAX_NUMNODES is at most 1 << 10 (NODES_SHIFT 10).
+        if let top = ids.last, top >= 1 << 10 {
+            throw InputError(file: "\(nodeDir)/node\(top)", message: "node \(top) is beyond any kernel's MAX_NUMNODES (1024)")
+        }
         let blockFile = machine.path("sys/devices/system/memory/block_size_bytes")
         let blockText = try text(blockFile)
         guard let blockSize = UInt64(blockText, radix: 16), blockSize > 0 else {
@@ -116,9 +120,10 @@ public struct SystemTopology: Equatable, Sendable {
         var processors: [SRATProcessor] = []
         var memory: [SRATMemory] = []
         var slit: [[UInt8]]?
+        let presentSet = Set(present)
         if numa {
             for node in nodes {
-                for cpu in node.cpus where present.contains(cpu) {
+                for cpu in node.cpus where presentSet.contains(cpu) {
                     processors.append(SRATProcessor(hardwareID: apic(cpu), proximityDomain: UInt32(node.id), kind: kind(apic(cpu))))
                 }
                 memory += node.memory.map { SRATMemory(base: $0.base, length: $0.size, proximityDomain: UInt32(node.id)) }
