@@ -134,7 +134,7 @@ struct PcpuBootCommand: ParsableCommand {
             + "printing the lines a real kernel prints. Exit status: 0 booted, 1 the emulated kernel panicked, 2 unusable input, "
             + "3 the output could not be written.",
         version: "pcpu-boot \(PcpuBootVersion.string)",
-        subcommands: [BootCommand.self, ListCommand.self, CompareCommand.self, CheckCommand.self, ReplayCommand.self, ImportCommand.self, SweepCommand.self,
+        subcommands: [BootCommand.self, ListCommand.self, CompareCommand.self, CheckCommand.self, ReplayCommand.self, ImportCommand.self, ThisMachineCommand.self, SweepCommand.self,
                       KernelsCommand.self, ManualCommand.self],
         defaultSubcommand: BootCommand.self)
 }

@@ -111,20 +111,9 @@ struct CheckCommand: OutputCommand {
             return .bootFailure(error, subject: platform ?? dtb ?? logPath)
         }
         let emulated = result.log.texts()
-        var out = "kernel \(result.profile.kernel): \(version.reason)\n"
-        var differences = 0
-        for (title, realLines, emulatedLines) in [
-            ("per-CPU lines", real.percpuLines, RealBootLog.percpuLines(emulated)),
-            ("memblock trace of the per-CPU setup", real.percpuMemblockTrace, RealBootLog.percpuMemblockTrace(emulated)),
-        ] {
-            let diff = LineDiff.compare(expected: realLines, actual: emulatedLines)
-            differences += diff.count
-            out += "\(title): \(realLines.count) real, \(emulatedLines.count) emulated, \(diff.count == 0 ? "identical" : "\(diff.count) differ")\n"
-            for d in diff.shown { out += d + "\n" }
-            if diff.count > diff.shownCount {
-                out += "  ... and \(diff.count - diff.shownCount) more differing lines (the first \(diff.shownCount) are shown)\n"
-            }
-        }
+        let comparison = LogComparison.report(real: real, emulated: emulated)
+        let out = "kernel \(result.profile.kernel): \(version.reason)\n" + comparison.text
+        let differences = comparison.differences
         var output = CommandOutput(stdout: out, status: differences == 0 ? 0 : 1)
         for note in notes.reversed() { output = output.note(note) }
         return output
@@ -152,6 +141,39 @@ extension CheckCommand {
             return .failure(.inputError("cannot write a temporary platform file: \(error)"))
         }
         return .success(path)
+    }
+}
+
+/// What `check` (and `this-machine`) compares: the per-CPU lines and the memblock trace
+/// of the per-CPU setup, real against emulated, each differing line named.
+enum LogComparison {
+    struct Part {
+        var title: String
+        var real: [String]
+        var emulated: [String]
+        var diff: LineDiff.Result
+    }
+
+    static func parts(real: RealBootLog, emulated: [String]) -> [Part] {
+        [("per-CPU lines", real.percpuLines, RealBootLog.percpuLines(emulated)),
+         ("memblock trace of the per-CPU setup", real.percpuMemblockTrace, RealBootLog.percpuMemblockTrace(emulated))]
+            .map { Part(title: $0.0, real: $0.1, emulated: $0.2, diff: LineDiff.compare(expected: $0.1, actual: $0.2)) }
+    }
+
+    /// The report's lines and how many lines differ in all.
+    static func report(real: RealBootLog, emulated: [String]) -> (text: String, differences: Int) {
+        var out = ""
+        var differences = 0
+        for part in parts(real: real, emulated: emulated) {
+            let diff = part.diff
+            differences += diff.count
+            out += "\(part.title): \(part.real.count) real, \(part.emulated.count) emulated, \(diff.count == 0 ? "identical" : "\(diff.count) differ")\n"
+            for d in diff.shown { out += d + "\n" }
+            if diff.count > diff.shownCount {
+                out += "  ... and \(diff.count - diff.shownCount) more differing lines (the first \(diff.shownCount) are shown)\n"
+            }
+        }
+        return (out, differences)
     }
 }
 

@@ -125,11 +125,15 @@ public enum KernelBuildConfig {
             choices.append(Choice(setting: "page-size", value: "4K", origin: "x86_64 has only 4K pages", fromFile: false))
             // CONFIG_X86_5LEVEL=y runs 5-level paging when the CPU has LA57 (QEMU's -cpu max does),
             // 4-level otherwise: the configuration says what the kernel can do, not what the CPU offers.
-            let five = file["X86_5LEVEL"] == .yes
-            config.pagingMode = five ? .level5 : .level4
-            choices.append(Choice(setting: "paging", value: five ? "5-level" : "4-level",
-                                  origin: five ? "CONFIG_X86_5LEVEL=y\(line("X86_5LEVEL")), assuming a CPU with LA57"
-                                               : "CONFIG_X86_5LEVEL off", fromFile: true))
+            // Kernels without the option at all (it went when 5-level support became unconditional,
+            // as in 6.18's config) say it with CONFIG_PGTABLE_LEVELS=5.
+            let built = file["X86_5LEVEL"] == .yes
+            let always = file["X86_5LEVEL"] == nil && file["PGTABLE_LEVELS"] == .number(5)
+            config.pagingMode = built || always ? .level5 : .level4
+            choices.append(Choice(setting: "paging", value: built || always ? "5-level" : "4-level",
+                                  origin: built ? "CONFIG_X86_5LEVEL=y\(line("X86_5LEVEL")), assuming a CPU with LA57"
+                                      : always ? "no CONFIG_X86_5LEVEL, CONFIG_PGTABLE_LEVELS=5\(line("PGTABLE_LEVELS")): 5-level built in, assuming a CPU with LA57"
+                                      : "CONFIG_X86_5LEVEL off", fromFile: true))
         case .riscv64:
             config.pageSize = 4096
             choices.append(Choice(setting: "page-size", value: "4K", origin: "riscv64 has only 4K pages", fromFile: false))
