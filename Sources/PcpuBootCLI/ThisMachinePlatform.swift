@@ -105,6 +105,10 @@ struct ThisMachinePlatform {
                 platform.config.nrCpus = nr.value
                 assumptions.append("NR_CPUS: \(nr.value), from \(logName):\(line) '\(nr.text ?? "")'")
             }
+            if let size = facts.nodeDataSize, let line = size.line {
+                platform.config.pgDataSize = size.value
+                assumptions.append("NODE_DATA size: 0x\(String(size.value, radix: 16)), from \(logName):\(line) '\(size.text ?? "")'")
+            }
             if arch == .x86_64, let paging = facts.paging, let line = paging.line {
                 platform.config.pagingMode = paging.value
                 assumptions.append("paging: \(paging.value.rawValue), what ran: \(logName):\(line) '\(paging.text ?? "")'")

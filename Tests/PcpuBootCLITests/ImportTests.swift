@@ -28,6 +28,27 @@ import PcpuBootTestSupport
                 == real.percpuLines)
     }
 
+    /// `sizeof(pg_data_t)` is the build's: import takes it from the first NODE_DATA line
+    /// (B + 1 − A of its range), and node 0's NODE_DATA then lands where the real one did.
+    /// Debian 6.1: [0x3ffd5000-0x3fffffff] = 0x2b000 (page-rounded); 6.12.117:
+    /// [0x3ffd5680-0x3fffffff] = 0x2a980 and 7.2.13: [0x3ffd4f80-0x3fffffff] = 0x2b080
+    /// (cache-line rounded by the generic alloc_node_data).
+    @Test(arguments: [("kernel-boots/x86-2node-embed", "0x2b000"), ("kernel-boots-6.12/x86-2node-embed", "0x2a980"),
+                      ("kernel-boots-7.2/x86-2node-embed", "0x2b080")])
+    func nodeDataSizeFromTheLog(_ name: String, _ size: String) throws {
+        let output = PcpuBootCLI.run(["import", Self.log(name)])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("  pg-data-size: \(size)    # line "))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try output.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        let boot = PcpuBootCLI.run([file, "--format", "dmesg"])
+        let real = RealBootLog(text: try String(contentsOfFile: Self.log(name), encoding: .utf8))
+        let node0 = { (lines: [String]) in lines.first { $0.hasPrefix("NODE_DATA(0) allocated") } }
+        #expect(node0(boot.stdout.split(separator: "\n").map(String.init)) == node0(real.lines))
+        #expect(node0(real.lines) != nil)
+    }
+
     /// Every `# line N: "…"` comment quotes line N of the log exactly.
     @Test(arguments: logs)
     func commentsQuoteTheirLines(_ name: String) throws {

@@ -37,6 +37,9 @@ public struct BootLogFacts: Sendable {
     public var nrCPUs: LogFact<Int>?
     public var staticSize: LogFact<UInt64>?
     public var paging: LogFact<PagingMode>?
+    /// `roundup(sizeof(pg_data_t), …)` of this build: the first `NODE_DATA(%d) allocated
+    /// [mem A-B]` line's B + 1 − A (config `pg-data-size`; build dependent, see docs/fidelity.md).
+    public var nodeDataSize: LogFact<UInt64>?
     public var sratRevision: LogFact<Int>?
     public var slitListed: LogFact<Bool>?
     public var processors: [LogFact<SRATProcessor>] = []
@@ -85,6 +88,13 @@ public struct BootLogFacts: Sendable {
         }
         if let i = first("ACPI: SRAT 0x"), let rest = after(lines[i], "(v"), let rev = Int(rest.prefix(2)) {
             sratRevision = .read(rev, i, lines)
+        }
+        if let i = lines.firstIndex(where: { $0.hasPrefix("NODE_DATA(") && $0.contains(" allocated [mem 0x") }),
+           let range = after(lines[i], "[mem 0x"), let dash = range.firstIndex(of: "-"),
+           let start = UInt64(range[..<dash], radix: 16),
+           let end = UInt64(range[range.index(after: dash)...].dropFirst(2).prefix { $0.isHexDigit }, radix: 16),
+           end >= start, case let size = end - start + 1, size >= 64, size <= 1 << 24 {
+            nodeDataSize = .read(size, i, lines)
         }
         if let i = first("ACPI: SLIT 0x") { slitListed = .read(true, i, lines) }
         if let i = first("Hypervisor detected: ") { hypervisor = .read(true, i, lines) }

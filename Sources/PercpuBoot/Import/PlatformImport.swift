@@ -36,6 +36,7 @@ public enum PlatformImport {
         y.value("  nodes-shift", "\(KernelConfig.defaults(for: arch.value).nodesShift)",
                 LogFact<Int>.assumed(0, "MAX_NUMNODES is never printed: the architecture's default (Debian's build)"))
         if let paging = facts.paging { y.value("  paging", paging.value.rawValue, paging) }
+        if let size = facts.nodeDataSize { y.value("  pg-data-size", "0x" + String(size.value, radix: 16), size) }
         y.value("static-size", "\(staticSize.value)", staticSize)
         if let cmdline = facts.commandLine { y.value("cmdline", quoted(cmdline.value), cmdline) }
         y.line("firmware:")
