@@ -6,7 +6,7 @@ import PercpuBoot
 /// (written to a sink that only counts).
 enum InProcess {
     static let sizes: [(cpus: Int, nodes: Int)] = [(8, 4), (64, 8), (512, 64), (2048, 256), (8192, 1024)]
-    static let stages = ["parse DTB", "boot (embed)", "boot (page)", "dmesg", "text", "json", "svg"]
+    static let stages = ["parse DTB", "boot (embed)", "boot (page)", "boot (page, --pr-debug)", "dmesg", "text", "json", "svg"]
 
     /// Rows of milliseconds, one per size, in `stages` order.
     static func run(runs: Int) -> [(cpus: Int, ms: [Double])] {
@@ -17,7 +17,7 @@ enum InProcess {
         for (cpus, nodes) in sizes {
             guard let blob = try? BigMachine.dtb(cpus: cpus, nodes: nodes),
                   let embedPlatform = try? BigMachine.platform(cpus: cpus, nodes: nodes),
-                  let embed = try? Boot.run(embedPlatform) else {
+                  let embed = try? Boot.run(embedPlatform, dynamicDebug: false) else {
                 print("| \(cpus) / \(nodes) | emulation error |"); continue
             }
             var page = embedPlatform
@@ -25,8 +25,10 @@ enum InProcess {
             let r = cpus >= 2048 ? max(1, runs / 2) : runs
             var ms: [Double] = []
             ms.append(Bench.time(runs: r) { _ = try? DeviceTreeBlob.firmware(bytes: blob, fileName: "bench.dtb") })
-            ms.append(Bench.time(runs: r) { _ = try? Boot.run(embedPlatform) })
-            ms.append(Bench.time(runs: r) { _ = try? Boot.run(page) })
+            // As the command line boots (pr_debug lines not built unless --pr-debug), and with them.
+            ms.append(Bench.time(runs: r) { _ = try? Boot.run(embedPlatform, dynamicDebug: false) })
+            ms.append(Bench.time(runs: r) { _ = try? Boot.run(page, dynamicDebug: false) })
+            ms.append(Bench.time(runs: r) { _ = try? Boot.run(page, dynamicDebug: true) })
             ms.append(Bench.time(runs: r) { var s = CountingSink(); try? DmesgReport.write(embed, to: &s) })
             ms.append(Bench.time(runs: r) { var s = CountingSink(); s.write(TextReport.render(embed)) })
             ms.append(Bench.time(runs: r) { var s = CountingSink(); try? JSONReport.write(embed, to: &s) })
@@ -64,7 +66,7 @@ enum SweepThroughput {
 enum Plot {
     static func svg(_ rows: [(cpus: Int, ms: [Double])]) -> String {
         let width = 760.0, height = 420.0, left = 70.0, right = 170.0, top = 40.0, bottom = 50.0
-        let colors = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1"]
+        let colors = ["#4e79a7", "#f28e2b", "#e15759", "#ff9da7", "#76b7b2", "#59a14f", "#edc948", "#b07aa1"]
         let all = rows.flatMap(\.ms).filter { $0 > 0 }
         let yMin = log10(max(all.min() ?? 0.001, 0.001)), yMax = log10(max(all.max() ?? 1, 0.01)) + 0.1
         let xMin = log10(Double(rows.first?.cpus ?? 1)), xMax = log10(Double(rows.last?.cpus ?? 10))

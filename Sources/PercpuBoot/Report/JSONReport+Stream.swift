@@ -18,7 +18,7 @@ extension JSONReport {
             if let ai = result.allocInfo {
                 try w.key("allocInfo")
                 try w.object { w in
-                    try w.member("aiPhys", hex(ai.aiPhys))
+                    try w.member("aiPhys", hex: ai.aiPhys)
                     try w.member("aiSize", ai.aiSize)
                     try w.member("allocSize", ai.allocSize)
                     try w.member("atomSize", ai.atomSize)
@@ -40,7 +40,7 @@ extension JSONReport {
                 for area in result.cpus {
                     try w.element()
                     try w.object { w in
-                        try w.member("address", hex(area.address))
+                        try w.member("address", hex: area.address)
                         try w.member("cpu", area.cpu)
                         try w.member("group", area.group)
                         try w.member("node", area.node)
@@ -51,17 +51,17 @@ extension JSONReport {
                                 for run in unitPages[area.unit].runs {
                                     try w.element()
                                     try w.object { w in
-                                        try w.member("first", hex(run.first))
+                                        try w.member("first", hex: run.first)
                                         try w.member("pages", run.count)
                                         try w.member("step", Int(run.step))
                                     }
                                 }
                             }
                         }
-                        try w.member("perCpuOffset", ifPresent: area.perCPUOffset.map(hex))
-                        try w.member("physical", ifPresent: area.physical.map(hex))
+                        try w.member("perCpuOffset", ifPresentHex: area.perCPUOffset)
+                        try w.member("physical", ifPresentHex: area.physical)
                         try w.member("unit", area.unit)
-                        try w.member("unitOffset", hex(area.unitOffset))
+                        try w.member("unitOffset", hex: area.unitOffset)
                     }
                 }
             }
@@ -88,7 +88,7 @@ extension JSONReport {
                 for (group, info) in zip(facts.groups, result.allocInfo?.groups ?? []) {
                     try w.element()
                     try w.object { w in
-                        try w.member("baseOffset", hex(group.baseOffset))
+                        try w.member("baseOffset", hex: group.baseOffset)
                         try w.key("cpuMap")
                         try w.array { w in for cpu in info.cpuMap { try w.element(cpu == emptyUnit ? nil : cpu) } }
                         try w.member("index", group.index)
@@ -114,7 +114,7 @@ extension JSONReport {
                 }
             }
             try w.member("maxDistance", ifPresent: facts.maxDistance.map(hex))
-            try w.member("maxDistanceThreshold", hex(result.maxDistanceThreshold))
+            try w.member("maxDistanceThreshold", hex: result.maxDistanceThreshold)
             try w.member("maxDistanceWithinThreshold", ifPresent: facts.maxDistance.map { $0 <= result.maxDistanceThreshold })
             try w.key("memblock")
             let maxNumNodes = result.profile.config.maxNumNodes

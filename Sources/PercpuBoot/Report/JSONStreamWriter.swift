@@ -51,64 +51,87 @@ struct JSONStreamWriter {
 
     /// One entry per open container: whether it has had a member yet.
     private var open: [Bool] = []
-    /// "\n" + the indent of depth d, and ",\n" + the same, made once per depth.
-    private var firstSeparator: [String] = ["\n"]
-    private var laterSeparator: [String] = [",\n"]
 
-    private var indent: String { String(repeating: " ", count: 2 * open.count) }
-
-    /// Before a member or element: the separator and the indent, in one write.
+    /// Before a member or element: `,` after the first, a newline and the indent.
     private mutating func next() throws {
         let depth = open.count
         guard depth > 0 else { return }
-        try emit(open[depth - 1] ? laterSeparator[depth] : firstSeparator[depth])
+        if open[depth - 1] { buffer.append(0x2c) }
+        buffer.append(0x0a)
+        buffer.append(contentsOf: repeatElement(0x20, count: 2 * depth))
         open[depth - 1] = true
+        if buffer.count >= Self.chunk { try flush() }
     }
 
-    private mutating func begin(_ bracket: String) throws {
-        try emit(bracket)
+    private mutating func begin(_ bracket: UInt8) throws {
+        buffer.append(bracket)
         open.append(false)
-        if firstSeparator.count <= open.count {
-            let indent = self.indent
-            firstSeparator.append("\n" + indent)
-            laterSeparator.append(",\n" + indent)
-        }
     }
 
-    private mutating func end(_ bracket: String) throws {
+    private mutating func end(_ bracket: UInt8) throws {
         let hadMembers = open.removeLast()
-        try emit(hadMembers ? "\n" : "\n\n")
-        try emit(indent + bracket)
+        buffer.append(0x0a)
+        if !hadMembers { buffer.append(0x0a) }
+        buffer.append(contentsOf: repeatElement(0x20, count: 2 * open.count))
+        buffer.append(bracket)
+        if buffer.count >= Self.chunk { try flush() }
     }
 
     // MARK: - Containers
 
     mutating func object(_ body: (inout Self) throws -> Void) throws {
-        try begin("{")
+        try begin(0x7b)
         try body(&self)
-        try end("}")
+        try end(0x7d)
     }
 
     mutating func array(_ body: (inout Self) throws -> Void) throws {
-        try begin("[")
+        try begin(0x5b)
         try body(&self)
-        try end("]")
+        try end(0x5d)
     }
 
     /// A member's key; the value follows with `value`, `object` or `array`.
     mutating func key(_ name: String) throws {
         try next()
-        try emit("\"")
-        try emit(name)
-        try emit("\" : ")
+        buffer.append(0x22)
+        buffer.append(contentsOf: name.utf8)
+        buffer.append(contentsOf: [0x22, 0x20, 0x3a, 0x20] as [UInt8])   // `" : `
     }
+
+    /// A string value: written as is when nothing in it needs escaping.
+    private mutating func emitString(_ s: String) throws {
+        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c }) {
+            try emit(Self.quoted(s))
+        } else {
+            buffer.append(0x22)
+            buffer.append(contentsOf: s.utf8)
+            buffer.append(0x22)
+            if buffer.count >= Self.chunk { try flush() }
+        }
+    }
+
+    /// `"0x…"`: an address as a hex string (`Printk.hexAlt`), digit by digit.
+    private mutating func emitHex(_ value: UInt64) throws {
+        buffer.append(contentsOf: [0x22, 0x30, 0x78] as [UInt8])   // `"0x`
+        let digits = max(1, (64 - value.leadingZeroBitCount + 3) / 4)
+        for k in stride(from: digits - 1, through: 0, by: -1) {
+            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(4 * k)) & 0xf
+            buffer.append(nibble < 10 ? 0x30 &+ nibble : 0x57 &+ nibble)
+        }
+        buffer.append(0x22)
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    mutating func member(_ name: String, hex value: UInt64) throws { try key(name); try emitHex(value) }
+    mutating func member(_ name: String, ifPresentHex value: UInt64?) throws { if let value { try member(name, hex: value) } }
 
     /// Before an array element written with `object` or `array`.
     mutating func element() throws { try next() }
 
     // MARK: - Scalars (as members or elements)
 
-    mutating func member(_ name: String, _ value: String) throws { try key(name); try emit(Self.quoted(value)) }
+    mutating func member(_ name: String, _ value: String) throws { try key(name); try emitString(value) }
     mutating func member(_ name: String, _ value: Int) throws { try key(name); try emit(value) }
     mutating func member(_ name: String, _ value: UInt64) throws { try key(name); try emit(value) }
     mutating func member(_ name: String, _ value: UInt32) throws { try key(name); try emit(UInt64(value)) }
@@ -118,7 +141,7 @@ struct JSONStreamWriter {
     mutating func member(_ name: String, ifPresent value: Int?) throws { if let value { try member(name, value) } }
     mutating func member(_ name: String, ifPresent value: Bool?) throws { if let value { try member(name, value) } }
 
-    mutating func element(_ value: String) throws { try next(); try emit(Self.quoted(value)) }
+    mutating func element(_ value: String) throws { try next(); try emitString(value) }
     mutating func element(_ value: Int?) throws {
         try next()
         if let value { try emit(value) } else { try emit("null") }
