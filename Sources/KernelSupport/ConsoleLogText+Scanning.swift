@@ -122,3 +122,46 @@ extension ConsoleLogText {
         return i + literal.count
     }
 }
+
+/// Substring search on UTF-8 bytes. Log and trace readers scan every line for a
+/// marker; Foundation's `contains`/`range(of:)` go through CFStringFind and cost
+/// microseconds a line.
+public enum ByteSearch {
+    /// The byte offset of the first occurrence of `pin` in `hay`.
+    static func offset(_ hay: UnsafeBufferPointer<UInt8>, _ pin: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let first = pin.first else { return 0 }
+        guard hay.count >= pin.count else { return nil }
+        var i = 0
+        let last = hay.count - pin.count
+        while i <= last {
+            if hay[i] == first {
+                var k = 1
+                while k < pin.count && hay[i + k] == pin[k] { k += 1 }
+                if k == pin.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func offset<S: StringProtocol>(of needle: String, in text: S) -> Int? {
+        var needle = needle
+        return needle.withUTF8 { pin in
+            if let found = text.utf8.withContiguousStorageIfAvailable({ offset($0, pin) }) { return found }
+            let copy = Array(text.utf8)
+            return copy.withUnsafeBufferPointer { offset($0, pin) }
+        }
+    }
+}
+
+extension StringProtocol {
+    /// Whether `needle` occurs, compared as UTF-8 bytes (see `ByteSearch`).
+    public func containsBytes(of needle: String) -> Bool { ByteSearch.offset(of: needle, in: self) != nil }
+
+    /// The range of the first occurrence of `needle`, compared as UTF-8 bytes.
+    public func byteRange(of needle: String) -> Range<Index>? {
+        guard let k = ByteSearch.offset(of: needle, in: self) else { return nil }
+        let start = utf8.index(utf8.startIndex, offsetBy: k)
+        return start ..< utf8.index(start, offsetBy: needle.utf8.count)
+    }
+}

@@ -26,7 +26,7 @@ public enum PercpuTracepointParser {
 
     /// Does the text contain percpu tracepoint records at all?
     public static func looksLikeTracepoints(_ text: String) -> Bool {
-        names.contains { text.contains($0 + ": ") }
+        names.contains { text.containsBytes(of: $0 + ": ") }
     }
 
     /// Every well-formed record, in order; lines broken by interleaved console
@@ -35,10 +35,10 @@ public enum PercpuTracepointParser {
         var records: [PercpuTracepoint] = []
         var skipped = 0
         for raw in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            guard raw.contains("percpu_") else { continue }
+            guard raw.containsBytes(of: "percpu_") else { continue }
             var matched = false
             for name in names {
-                guard let range = raw.range(of: name + ": ") else { continue }
+                guard let range = raw.byteRange(of: name + ": ") else { continue }
                 matched = true
                 if let record = parseRecord(name, raw[range.upperBound...]) { records.append(record) } else { skipped += 1 }
                 break

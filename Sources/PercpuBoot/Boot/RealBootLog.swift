@@ -9,8 +9,9 @@ public struct RealBootLog: Sendable {
 
     public init(text: String) {
         let text = ConsoleLogText.normalized(text)
-        lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-            .map { RealBootLog.stripTimestamp(String($0)) }
+        // normalized() leaves LF line ends only: split the bytes, not Characters.
+        lines = text.utf8.split(separator: 0x0a, omittingEmptySubsequences: false)
+            .map { RealBootLog.stripTimestamp(String(Substring($0))) }
     }
 
     /// Removes everything up to and including the first `[ seconds.micros] `
@@ -33,7 +34,7 @@ public struct RealBootLog: Sendable {
     public static func percpuLines(_ lines: [String]) -> [String] {
         lines.filter {
             $0.hasPrefix("percpu: ") || $0.hasPrefix("pcpu-alloc: ")
-                || $0.contains("PERCPU: ") || $0.hasPrefix("setup_percpu: ")
+                || $0.containsBytes(of: "PERCPU: ") || $0.hasPrefix("setup_percpu: ")
         }
     }
 
@@ -48,7 +49,7 @@ public struct RealBootLog: Sendable {
         }
         var trace: [String] = []
         for line in lines[start...] {
-            if line.contains(" Embedded ") || line.contains(" pages/cpu s") || line.contains(" pages/cpu @") { break }
+            if line.containsBytes(of: " Embedded ") || line.containsBytes(of: " pages/cpu s") || line.containsBytes(of: " pages/cpu @") { break }
             if isMemblockTrace(line) { trace.append(stripCallerOffset(line)) }
         }
         return trace

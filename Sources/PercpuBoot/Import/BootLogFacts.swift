@@ -74,14 +74,14 @@ public struct BootLogFacts: Sendable {
         }
         if let i = first("setup_percpu: NR_CPUS:"), let n = Int(lines[i].dropFirst("setup_percpu: NR_CPUS:".count).prefix { $0.isNumber }) {
             nrCPUs = .read(n, i, lines)
-        } else if let i = lines.firstIndex(where: { $0.contains("RCU restricting CPUs from NR_CPUS=") }),
+        } else if let i = lines.firstIndex(where: { $0.containsBytes(of: "RCU restricting CPUs from NR_CPUS=") }),
                   let rest = after(lines[i], "NR_CPUS="), let n = Int(rest.prefix { $0.isNumber }) {
             nrCPUs = .read(n, i, lines)
         }
-        if let size = log.staticSize, let i = lines.firstIndex(where: { $0.hasPrefix("percpu: ") && $0.contains(" s\(size) ") }) {
+        if let size = log.staticSize, let i = lines.firstIndex(where: { $0.hasPrefix("percpu: ") && $0.containsBytes(of: " s\(size) ") }) {
             staticSize = .read(size, i, lines)
         }
-        if let i = lines.firstIndex(where: { $0.contains("max_arch_pfn = 0x") }), let rest = after(lines[i], "max_arch_pfn = 0x"),
+        if let i = lines.firstIndex(where: { $0.containsBytes(of: "max_arch_pfn = 0x") }), let rest = after(lines[i], "max_arch_pfn = 0x"),
            let pfn = UInt64(rest.prefix { $0.isHexDigit }, radix: 16) {
             // MAX_PHYSMEM_BITS 52 (5-level) or 46 (4-level), in 4 KiB frames.
             paging = .read(pfn > 1 << 34 ? .level5 : .level4, i, lines)
@@ -89,7 +89,7 @@ public struct BootLogFacts: Sendable {
         if let i = first("ACPI: SRAT 0x"), let rest = after(lines[i], "(v"), let rev = Int(rest.prefix(2)) {
             sratRevision = .read(rev, i, lines)
         }
-        if let i = lines.firstIndex(where: { $0.hasPrefix("NODE_DATA(") && $0.contains(" allocated [mem 0x") }),
+        if let i = lines.firstIndex(where: { $0.hasPrefix("NODE_DATA(") && $0.containsBytes(of: " allocated [mem 0x") }),
            let range = after(lines[i], "[mem 0x"), let dash = range.firstIndex(of: "-"),
            let start = UInt64(range[..<dash], radix: 16),
            let end = UInt64(range[range.index(after: dash)...].dropFirst(2).prefix { $0.isHexDigit }, radix: 16),
@@ -164,7 +164,8 @@ public struct BootLogFacts: Sendable {
     }
 
     private mutating func readCPUCounts() {
-        for (i, line) in lines.enumerated() {
+        for (i, line) in lines.enumerated()
+        where (line.hasPrefix("smpboot: Allowing ") || line.hasPrefix("CPU topo: Allowing ")) && line.hasSuffix(" hotplug CPUs") {
             let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
             // More CPUs than any NR_CPUS, or fewer hotplug than possible, is no kernel's line.
             guard numbers.count == 2, numbers.allSatisfy({ $0 <= 65536 }) else { continue }

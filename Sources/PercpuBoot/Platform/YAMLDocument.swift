@@ -26,7 +26,7 @@ enum YAMLDocument {
                              expected: "at most \(maximumNesting) levels")
         }
         do {
-            return try Yams.compose(yaml: text, .basic)
+            return try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch let error as YamlError {
             throw convert(error, text: text, file: file)
         } catch {
@@ -96,7 +96,7 @@ enum YAMLDocument {
         var copy = String.UnicodeScalarView(view[..<insertion])
         copy.append(contentsOf: marker.unicodeScalars)
         copy.append(contentsOf: view[insertion...])
-        guard let root = try? Yams.compose(yaml: String(copy), .basic) else { return fallback }
+        guard let root = try? Yams.compose(yaml: String(copy), .basic, .default, .utf8) else { return fallback }
         var budget = 100_000
         guard let (path, second) = findDuplicate(of: key, marked: marker + key, in: root, path: "",
                                                  budget: &budget),
