@@ -11,7 +11,8 @@
 #   scripts/fuzz.sh [TARGET...]            all six by default
 #
 # Environment: FUZZ_SECONDS per target (default 60), FUZZ_RUNS (stop after this
-# many executions instead), FUZZ_CONFIG (debug|release, default release).
+# many executions instead), FUZZ_CONFIG (debug|release, default release), FUZZ_MAX_LEN
+# (libFuzzer's -max_len), FUZZ_NO_BUILD=1 (reuse the fuzzer an earlier run built).
 # Seeds come from the fixtures; the corpus grows in .build-fuzz/corpus/TARGET.
 # A crash leaves its input in .build-fuzz/crashes/ and fails the script: copy it
 # to Tests/Fixtures/fuzz-regressions/TARGET/ so that FuzzRegressionTests keep it.
@@ -25,7 +26,8 @@ seconds=${FUZZ_SECONDS:-60}
 runs=${FUZZ_RUNS:--1}
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(yaml fdt log acpi build calls)
 
-swift build --scratch-path "$scratch" -c "$config" --product pcpu-boot-fuzz \
+# FUZZ_NO_BUILD=1: use the fuzzer built by an earlier run (to run targets side by side).
+[ "${FUZZ_NO_BUILD:-0}" = 1 ] || swift build --scratch-path "$scratch" -c "$config" --product pcpu-boot-fuzz \
   -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -DPCPU_FUZZER >"$scratch.log" 2>&1 \
   || { tail -30 "$scratch.log" >&2; echo "fuzz build failed" >&2; exit 2; }
 bin=$scratch/$config/pcpu-boot-fuzz
