@@ -10,4 +10,4 @@ set -eu
 cd "$(dirname "$0")/.."
 out=${1:?usage: scripts/make-big-dtb.sh FILE [CPUS] [NODES]}
 case "$out" in /*) ;; *) out="$OLDPWD/$out" ;; esac
-swift run -c release --static-swift-stdlib pcpu-boot-bench make-dtb "$out" "${2:-8192}" "${3:-1024}"
+swift run -c release pcpu-boot-bench make-dtb "$out" "${2:-8192}" "${3:-1024}"
