@@ -47,16 +47,22 @@ import PercpuBoot
         #expect(output.stdout.split(separator: "\n").count < 100)
     }
 
-    /// With --pr-debug the lines are the answer: one per page, as the kernel prints.
-    @Test func prDebugStillPrintsEveryPage() throws {
+    /// An arm64 page first chunk on 1 GiB: `cpus` CPUs, `staticSize` bytes each.
+    static func smallPageChunkPlatform(cpus: Int, staticSize: String) throws -> String {
         let yaml = """
         arch: arm64
-        static-size: 1M
+        static-size: \(staticSize)
         cmdline: "percpu_alloc=page"
-        firmware: { device-tree: { cpu-count: 2, memory: [{ reg: [0x40000000, 1G] }] } }
+        firmware: { device-tree: { cpu-count: \(cpus), memory: [{ reg: [0x40000000, 1G] }] } }
         """
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("small-\(UUID().uuidString).yaml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("page-\(UUID().uuidString).yaml").path
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// With --pr-debug the lines are the answer: one per page, as the kernel prints.
+    @Test func prDebugStillPrintsEveryPage() throws {
+        let path = try Self.smallPageChunkPlatform(cpus: 2, staticSize: "1M")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let output = PcpuBootCLI.run([path, "--format", "dmesg", "--pr-debug"])
         // (1 MiB + 8K + 20K) / 4K = 263 pages per CPU: 526 pr_debug lines.
@@ -70,14 +76,7 @@ import PercpuBoot
     @Test(arguments: [["--pr-debug"], ["--cmdline", "percpu_alloc=page memblock=debug"],
                       ["--pr-debug", "--cmdline", "percpu_alloc=page memblock=debug"]])
     func streamedTraceIsTheKeptLog(_ flags: [String]) throws {
-        let yaml = """
-        arch: arm64
-        static-size: 256K
-        cmdline: "percpu_alloc=page"
-        firmware: { device-tree: { cpu-count: 4, memory: [{ reg: [0x40000000, 1G] }] } }
-        """
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).yaml").path
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try Self.smallPageChunkPlatform(cpus: 4, staticSize: "256K")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let output = PcpuBootCLI.run([path, "--format", "dmesg"] + flags)
         #expect(output.status == 0, "\(output.stderr)")
