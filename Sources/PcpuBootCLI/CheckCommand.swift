@@ -102,6 +102,8 @@ struct CheckCommand: OutputCommand {
         case .failure(let output): return output
         }
         notes += prepared.notes
+        // A platform file or --config may have said otherwise: the note says so; the defaults go silently.
+        if let note = Self.applyLogPaging(text, to: &prepared.platform), platform != nil || kernelConfig != nil { notes.append(note) }
         if prepared.platform.arch != arch {
             return .inputError("\(logPath): the log is of an \(arch.rawValue) boot (\(real.architectureEvidence ?? "its boot lines")), "
                 + "but the platform \(prepared.platform.name) is \(prepared.platform.arch.rawValue)")
@@ -132,6 +134,21 @@ struct CheckCommand: OutputCommand {
 }
 
 extension CheckCommand {
+    /// x86_64 paging as the log says the CPU ran it: like the hypervisor, the CPU (LA57), not
+    /// the ACPI tables nor the kernel's .config, decides between 4- and 5-level paging, and
+    /// e820's `last_pfn = … max_arch_pfn = …` line (arch/x86/kernel/e820.c, e820__end_of_ram_pfn:
+    /// MAX_ARCH_PFN = 1 << (MAX_PHYSMEM_BITS - PAGE_SHIFT), 52 bits under 5-level paging, 46
+    /// under 4-level) says which one. It decides the vmalloc start and so how many page-table
+    /// pages `populate_extra_pte` takes for a page first chunk (`spp_getpage`: a P4D page more
+    /// under 5-level paging). The note: the value replaced, if any.
+    static func applyLogPaging(_ text: String, to platform: inout Platform) -> String? {
+        guard platform.arch == .x86_64, let fact = BootLogFacts(text: text).paging else { return nil }
+        let before = platform.config.pagingMode
+        platform.config.pagingMode = fact.value
+        guard let before, before != fact.value, let line = fact.line else { return nil }
+        return "paging \(fact.value.rawValue), not \(before.rawValue): the log's line \(line) (\"\(fact.text ?? "")\")"
+    }
+
     /// `pcpu-boot import` of the log, written to a temporary platform file.
     static func importedPlatform(_ text: String, logPath: String, arch: Architecture,
                                  kernel: KernelVersion?) -> Result<String, CommandOutput> {

@@ -10,10 +10,16 @@ import PcpuBootTestSupport
 /// are always read from the case's console.log. Besides the two shared cases: CPUs the MADT
 /// lists disabled (`maxcpus=`, hot-pluggable, placed by numa_init_array), CPU-only
 /// (memory-less) nodes, q35 with 32 CPUs on 4 nodes, a machine without SRAT, and the hot-plug
-/// machine under Debian 13's 6.12, which drops the disabled MADT entries under TCG.
+/// machine under Debian 13's 6.12, which drops the disabled MADT entries under TCG; then q35
+/// with hot-pluggable CPUs and a SLIT, a CPU-only node beside two with memory, 32 CPUs on 4
+/// nodes with a SLIT and memory above the PCI hole, arm64 ACPI with 4 nodes (one CPU-only),
+/// sparse APIC IDs (3 sockets x 3 cores) with hot-pluggable CPUs and a memory-only node, a
+/// memory-less node 0 with a hot-pluggable CPU, and `percpu_alloc=page nr_cpus=7` on q35.
 @Suite struct FirmwareBootTests {
     static let cases = ["x86-2node-embed", "arm64-acpi-2node", "x86-hotplug", "x86-memoryless", "x86-q35-32cpu", "x86-nonuma",
-                         "x86-hotplug-6.12", "x86-memoryless-6.12"]
+                         "x86-hotplug-6.12", "x86-memoryless-6.12",
+                         "x86-q35-hotplug", "x86-memoryless-node2", "x86-32cpu-4node-slit", "arm64-acpi-4node-memoryless",
+                         "x86-sparse-apic-cpuless", "x86-memoryless-node0-hotplug", "x86-q35-page-nrcpus"]
     static let directory = Fixtures.testsDirectory.appendingPathComponent("Fixtures/firmware-boots")
 
     static func path(_ name: String, _ file: String) -> String { directory.appendingPathComponent("\(name)/\(file)").path }
@@ -41,20 +47,49 @@ import PcpuBootTestSupport
     /// node 16`), the faked node, and `acpi_map_cpus_to_nodes`' `-> Node -1` lines.
     @Test(arguments: cases)
     func numaAndCPULinesMatchTheLog(_ name: String) throws {
-        let real = RealBootLog(text: try String(contentsOfFile: Self.path(name, "console.log"), encoding: .utf8)).lines
+        let log = RealBootLog(text: try String(contentsOfFile: Self.path(name, "console.log"), encoding: .utf8))
+        let real = log.lines
         let x86 = name.hasPrefix("x86")
         let v612 = name.hasSuffix("-6.12")
         let output = PcpuBootCLI.run(["--acpi-tables", Self.path(name, "acpi"), "--arch", x86 ? "x86_64" : "arm64",
                                       "--kernel", v612 ? "6.12" : "6.1",
                                       "--static-size", v612 ? "233472" : x86 ? "217088" : "87272",
-                                      "--memblock-from", Self.path(name, "console.log"), "--format", "dmesg"])
+                                      "--memblock-from", Self.path(name, "console.log"), "--format", "dmesg"]
+                                     + ["--cmdline", log.commandLine ?? ""])   // nr_cpus=7 in x86-q35-page-nrcpus
         #expect(output.status == 0, "\(output.stderr)")
         let prefixes = ["SRAT: PXM", "ACPI: SRAT: Node", "ACPI: NUMA: SRAT", "NUMA: Warning: invalid memblk",
-                        "NUMA: Faking", "smpboot: Allowing", "CPU topo: Allowing", "NUMA: Node 0 [mem", "Initializing node", "No NUMA configuration found"]
+                        "NUMA: Faking", "smpboot: Allowing", "smpboot: 8 Processors exceeds", "CPU topo: Allowing", "NUMA: Node 0 [mem", "Initializing node", "No NUMA configuration found"]
         func pick(_ lines: [String]) -> [String] { lines.filter { line in prefixes.contains { line.hasPrefix($0) } } }
         let expected = pick(real)
         #expect(expected.count >= (name == "x86-nonuma" ? 2 : v612 ? 3 : x86 ? 9 : 10))
         #expect(pick(Self.lines(output.stdout)) == expected)
+    }
+
+    /// x86-q35-page-nrcpus (`percpu_alloc=page`): `populate_extra_pte` maps the page first
+    /// chunk's vm area, 7 units x 237568 bytes = 0x196000 from VMALLOC_START, inside one PMD
+    /// entry (2 MiB). QEMU's `-cpu max` has LA57 and Debian's 6.1 has CONFIG_X86_5LEVEL, so the
+    /// kernel ran 5-level paging (`max_arch_pfn = 0x10000000000` = 1 << (52 - 12)): VMALLOC_START
+    /// 0xffa0000000000000 with every level empty, one `spp_getpage` each for the P4D, PUD, PMD
+    /// and PTE pages — 4, as the log has them. The ACPI tables do not say the paging mode; check
+    /// takes it from the log (under the 4-level default it would be 3: PUD, PMD, PTE).
+    @Test func pageFirstChunkPageTablesFollowTheLogsPaging() throws {
+        let name = "x86-q35-page-nrcpus"
+        let real = RealBootLog(text: try String(contentsOfFile: Self.path(name, "console.log"), encoding: .utf8))
+        #expect(real.percpuMemblockTrace.filter { $0.hasSuffix(" spp_getpage") }.count == 4)
+        #expect(real.lines.contains { $0.hasSuffix("max_arch_pfn = 0x10000000000") })
+        let output = PcpuBootCLI.run(["check", Self.path(name, "console.log"), "--acpi-tables", Self.path(name, "acpi")])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(!output.stderr.contains("note: paging"))       // the 4-level default is replaced silently
+        // A platform file that says 4-level is overridden by the log, and the note says so.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paging-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(atPath: Self.path(name, "acpi"), toPath: dir.appendingPathComponent("acpi").path)
+        try "arch: x86_64\nkernel: 6.1\nstatic-size: 217088\nconfig:\n  paging: 4-level\nfirmware:\n  acpi:\n    tables: acpi\n"
+            .write(to: dir.appendingPathComponent("m.yaml"), atomically: true, encoding: .utf8)
+        let withFile = PcpuBootCLI.run(["check", Self.path(name, "console.log"), "--platform", dir.appendingPathComponent("m.yaml").path])
+        #expect(withFile.status == 0, "\(withFile.stdout)\(withFile.stderr)")
+        #expect(withFile.stderr.contains("note: paging 5-level, not 4-level: the log's line 30"))
     }
 
     /// kernel-boots/x86-2node-embed is the same QEMU machine (its log lists the SRAT, SLIT

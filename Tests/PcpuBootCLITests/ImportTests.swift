@@ -10,6 +10,9 @@ import PcpuBootTestSupport
     static let logs = ["firmware-boots/x86-2node-embed", "firmware-boots/arm64-acpi-2node", "firmware-boots/x86-hotplug",
                        "firmware-boots/x86-memoryless", "firmware-boots/x86-q35-32cpu", "firmware-boots/x86-nonuma",
                        "firmware-boots/x86-hotplug-6.12", "firmware-boots/x86-memoryless-6.12",
+                       "firmware-boots/x86-q35-hotplug", "firmware-boots/x86-memoryless-node2", "firmware-boots/x86-32cpu-4node-slit",
+                       "firmware-boots/arm64-acpi-4node-memoryless", "firmware-boots/x86-sparse-apic-cpuless",
+                       "firmware-boots/x86-memoryless-node0-hotplug", "firmware-boots/x86-q35-page-nrcpus",
                        "kernel-boots/x86-2node-embed", "kernel-boots/x86-1cpu"]
 
     static func log(_ name: String) -> String { Fixtures.testsDirectory.appendingPathComponent("Fixtures/\(name)/console.log").path }
