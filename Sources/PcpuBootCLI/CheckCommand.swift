@@ -103,7 +103,7 @@ struct CheckCommand: OutputCommand {
         }
         notes += prepared.notes
         // A platform file or --config may have said otherwise: the note says so; the defaults go silently.
-        if let note = Self.applyLogPaging(text, to: &prepared.platform), platform != nil || kernelConfig != nil { notes.append(note) }
+        for note in Self.applyLogLayout(text, to: &prepared.platform) where platform != nil || kernelConfig != nil { notes.append(note) }
         if prepared.platform.arch != arch {
             return .inputError("\(logPath): the log is of an \(arch.rawValue) boot (\(real.architectureEvidence ?? "its boot lines")), "
                 + "but the platform \(prepared.platform.name) is \(prepared.platform.arch.rawValue)")
@@ -141,12 +141,27 @@ extension CheckCommand {
     /// under 4-level) says which one. It decides the vmalloc start and so how many page-table
     /// pages `populate_extra_pte` takes for a page first chunk (`spp_getpage`: a P4D page more
     /// under 5-level paging). The note: the value replaced, if any.
-    static func applyLogPaging(_ text: String, to platform: inout Platform) -> String? {
-        guard platform.arch == .x86_64, let fact = BootLogFacts(text: text).paging else { return nil }
-        let before = platform.config.pagingMode
-        platform.config.pagingMode = fact.value
-        guard let before, before != fact.value, let line = fact.line else { return nil }
-        return "paging \(fact.value.rawValue), not \(before.rawValue): the log's line \(line) (\"\(fact.text ?? "")\")"
+    ///
+    /// The same for arm64's VA bits: an early `memblock_alloc…` line whose `from=` (`__pa(
+    /// MAX_DMA_ADDRESS)`) wrapped above 2^63 shows a VA_BITS=52 kernel on a 48-bit CPU
+    /// (`BootLogFacts.vaBits52On48`; Debian's 6.12 and 7.2 arm64 builds under QEMU's
+    /// cortex-a57): the goal `pcpu_fc_alloc` prints as `from=0xfff1…`.
+    static func applyLogLayout(_ text: String, to platform: inout Platform) -> [String] {
+        let facts = BootLogFacts(text: text)
+        var notes: [String] = []
+        func quote<T>(_ fact: LogFact<T>) -> String { "the log's line \(fact.line ?? 0) (\"\(fact.text ?? "")\")" }
+        if platform.arch == .x86_64, let fact = facts.paging {
+            let before = platform.config.pagingMode
+            platform.config.pagingMode = fact.value
+            if let before, before != fact.value { notes.append("paging \(fact.value.rawValue), not \(before.rawValue): \(quote(fact))") }
+        }
+        if platform.arch == .arm64, let fact = facts.vaBits52On48, platform.config.vaBits != 52 || (platform.config.vaBitsActual ?? 48) != 48 {
+            notes.append("va-bits 52 on a 48-bit CPU, not va-bits \(platform.config.vaBits.map(String.init) ?? "default")"
+                         + (platform.config.vaBitsActual.map { " / va-bits-actual \($0)" } ?? "") + ": \(quote(fact))")
+            platform.config.vaBits = 52
+            platform.config.vaBitsActual = 48
+        }
+        return notes
     }
 
     /// `pcpu-boot import` of the log, written to a temporary platform file.
@@ -161,7 +176,7 @@ extension CheckCommand {
             return .failure(.inputError(error.description))
         }
         let yaml: String
-        do { yaml = try PlatformImport.render(facts, logName: logPath, early: early) } catch {
+        do { yaml = try PlatformImport.render(facts, logName: logPath, early: early, kernel: kernel) } catch {
             return .failure(.inputError(error.description + " (or give --platform or --acpi-tables)"))
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pcpu-boot-import-\(UUID().uuidString).yaml").path

@@ -16,7 +16,15 @@ struct ImportCommand: OutputCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write the platform file here instead of stdout.", valueName: "file"))
     var output: String?
 
+    @Option(help: ArgumentHelp("The kernel that booted, when the log lost its 'Linux version' line (3.10 to 7.2).",
+                               valueName: "version"))
+    var kernel: String?
+
     func execute() -> CommandOutput {
+        let given: KernelVersion?
+        do throws(KernelVersionError) { given = try kernel.map(KernelVersion.parse) } catch {
+            return .inputError("--kernel: \(error)")
+        }
         guard let data = FileManager.default.contents(atPath: logPath) else {
             return .inputError("\(logPath): cannot read the boot log")
         }
@@ -26,14 +34,14 @@ struct ImportCommand: OutputCommand {
         if let arch = facts.architecture?.value {
             let log = Boot.MemblockLog(text: text, fileName: logPath)
             do throws(BootError) {
-                early = try log.earlyMemblock(arch: arch, kernel: facts.kernel?.value ?? .v6_8, config: .defaults(for: arch))
+                early = try log.earlyMemblock(arch: arch, kernel: facts.kernel?.value ?? given ?? .v6_8, config: .defaults(for: arch))
             } catch {
                 return .inputError(error.description)
             }
         }
         let yaml: String
         do throws(PlatformImport.Missing) {
-            yaml = try PlatformImport.render(facts, logName: logPath, early: early)
+            yaml = try PlatformImport.render(facts, logName: logPath, early: early, kernel: given)
         } catch {
             return .inputError(error.description)
         }

@@ -14,12 +14,17 @@ import PcpuBootTestSupport
 /// with hot-pluggable CPUs and a SLIT, a CPU-only node beside two with memory, 32 CPUs on 4
 /// nodes with a SLIT and memory above the PCI hole, arm64 ACPI with 4 nodes (one CPU-only),
 /// sparse APIC IDs (3 sockets x 3 cores) with hot-pluggable CPUs and a memory-only node, a
-/// memory-less node 0 with a hot-pluggable CPU, and `percpu_alloc=page nr_cpus=7` on q35.
+/// memory-less node 0 with a hot-pluggable CPU, `percpu_alloc=page nr_cpus=7` on q35, a 2 MiB
+/// node, the page first chunk under 4-level paging (`no5lvl`) with 32 CPUs, `mem=` and
+/// `possible_cpus=`; and four of them again under Debian 13's 6.12.117.
 @Suite struct FirmwareBootTests {
     static let cases = ["x86-2node-embed", "arm64-acpi-2node", "x86-hotplug", "x86-memoryless", "x86-q35-32cpu", "x86-nonuma",
                          "x86-hotplug-6.12", "x86-memoryless-6.12",
                          "x86-q35-hotplug", "x86-memoryless-node2", "x86-32cpu-4node-slit", "arm64-acpi-4node-memoryless",
-                         "x86-sparse-apic-cpuless", "x86-memoryless-node0-hotplug", "x86-q35-page-nrcpus"]
+                         "x86-sparse-apic-cpuless", "x86-memoryless-node0-hotplug", "x86-q35-page-nrcpus",
+                         "x86-tiny-node", "x86-page-4level-32cpu", "x86-mem-limit",
+                         "x86-q35-hotplug-6.12", "x86-sparse-apic-cpuless-6.12", "x86-q35-page-nrcpus-6.12",
+                         "arm64-acpi-4node-memoryless-6.12"]
     static let directory = Fixtures.testsDirectory.appendingPathComponent("Fixtures/firmware-boots")
 
     static func path(_ name: String, _ file: String) -> String { directory.appendingPathComponent("\(name)/\(file)").path }
@@ -53,12 +58,12 @@ import PcpuBootTestSupport
         let v612 = name.hasSuffix("-6.12")
         let output = PcpuBootCLI.run(["--acpi-tables", Self.path(name, "acpi"), "--arch", x86 ? "x86_64" : "arm64",
                                       "--kernel", v612 ? "6.12" : "6.1",
-                                      "--static-size", v612 ? "233472" : x86 ? "217088" : "87272",
+                                      "--static-size", String(try #require(log.staticSize)),
                                       "--memblock-from", Self.path(name, "console.log"), "--format", "dmesg"]
                                      + ["--cmdline", log.commandLine ?? ""])   // nr_cpus=7 in x86-q35-page-nrcpus
         #expect(output.status == 0, "\(output.stderr)")
         let prefixes = ["SRAT: PXM", "ACPI: SRAT: Node", "ACPI: NUMA: SRAT", "NUMA: Warning: invalid memblk",
-                        "NUMA: Faking", "smpboot: Allowing", "smpboot: 8 Processors exceeds", "CPU topo: Allowing", "NUMA: Node 0 [mem", "Initializing node", "No NUMA configuration found"]
+                        "NUMA: Faking", "NUMA: no nodes coverage", "smpboot: Allowing", "smpboot: 8 Processors exceeds", "CPU topo: Allowing", "NUMA: Node 0 [mem", "Initializing node", "No NUMA configuration found"]
         func pick(_ lines: [String]) -> [String] { lines.filter { line in prefixes.contains { line.hasPrefix($0) } } }
         let expected = pick(real)
         #expect(expected.count >= (name == "x86-nonuma" ? 2 : v612 ? 3 : x86 ? 9 : 10))
@@ -90,6 +95,30 @@ import PcpuBootTestSupport
         let withFile = PcpuBootCLI.run(["check", Self.path(name, "console.log"), "--platform", dir.appendingPathComponent("m.yaml").path])
         #expect(withFile.status == 0, "\(withFile.stdout)\(withFile.stderr)")
         #expect(withFile.stderr.contains("note: paging 5-level, not 4-level: the log's line 30"))
+    }
+
+    /// arm64-acpi-4node-memoryless-6.12: Debian's 6.12.117 under UEFI, whose empty flash bank
+    /// [0x4000000, 0x8000000) is RAM (NOMAP) outside the SRAT. 6.12.y's arch_numa refuses
+    /// memory on no valid node (180bbad69864, memblock_validate_numa_coverage(0)): 64 MiB of
+    /// 0x4000000 + 3 GiB = 3136 MiB, then the faked node — the log's lines, where 6.12.0 went
+    /// on to an Oops. The kernel is VA_BITS=52 on a 48-bit cortex-a57: the early allocations
+    /// ask for memory above __pa(PAGE_OFFSET) = round_down(0x4000000, 1 GiB) − 0xf000000000000
+    /// = 0xfff1000000000000 (mod 2^64), which the log shows before the per-CPU setup; check
+    /// reads it there, and the Debian config (kernel-boots-6.12's) says the same.
+    @Test func arm64UncoveredMemoryFakesANodeOn612() throws {
+        let name = "arm64-acpi-4node-memoryless-6.12"
+        let text = try String(contentsOfFile: Self.path(name, "console.log"), encoding: .utf8)
+        let real = RealBootLog(text: text)
+        #expect(real.lines.contains("NUMA: no nodes coverage for 64MB of 3136MB RAM"))
+        #expect(real.lines.contains("NUMA: Faking a node at [mem 0x0000000004000000-0x00000000ffffffff]"))
+        let wrapped = try #require(BootLogFacts(text: text).vaBits52On48)
+        #expect(wrapped.text?.hasPrefix("memblock_alloc_exact_nid_raw: 52428800 bytes align=0x200000 nid=0 from=0xfff1000000000000 ") == true)
+        let config = Fixtures.testsDirectory.appendingPathComponent("Fixtures/kernel-boots-6.12/arm64-4node-embed/config").path
+        for extra in [["--acpi-tables", Self.path(name, "acpi")], [], ["--config", config]] {
+            let output = PcpuBootCLI.run(["check", Self.path(name, "console.log"), "--kernel", "6.12"] + extra)
+            #expect(output.status == 0, "\(extra): \(output.stdout)\(output.stderr)")
+            #expect(output.stdout.contains("memblock trace of the per-CPU setup: 14 real, 14 emulated, identical"))
+        }
     }
 
     /// kernel-boots/x86-2node-embed is the same QEMU machine (its log lists the SRAT, SLIT

@@ -45,6 +45,13 @@ public struct BootLogFacts: Sendable {
     public var cpuCounts: LogFact<(Int, Int)>?
     /// x86 `Hypervisor detected: %s`.
     public var hypervisor: LogFact<Bool>?
+    /// arm64: a VA_BITS=52 kernel on a CPU that runs 48 bits (`arm64VA52On48BitHardware`):
+    /// `memstart_addr` moved down by `_PAGE_OFFSET(48) - _PAGE_OFFSET(52)`, so `__pa(PAGE_OFFSET)`
+    /// — the `from=` of sparse_init's `memmap_alloc` and the other early allocations that ask
+    /// for memory above `__pa(MAX_DMA_ADDRESS)` — wraps above 2^63 (`from=0xfff1000040000000`);
+    /// with 48 (or 39, 42 …) VA bits it is the DRAM start. Read from the first such
+    /// `memblock_alloc…` line before the `percpu:` line.
+    public var vaBits52On48: LogFact<Bool>?
 
     public init(text: String) {
         lines = RealBootLog(text: text).lines
@@ -86,6 +93,14 @@ public struct BootLogFacts: Sendable {
         }
         if let i = first("ACPI: SLIT 0x") { slitListed = .read(true, i, lines) }
         if let i = first("Hypervisor detected: ") { hypervisor = .read(true, i, lines) }
+        if architecture?.value == .arm64 {
+            let end = lines.firstIndex { $0.hasPrefix("percpu: ") } ?? lines.count
+            if let i = lines[..<end].firstIndex(where: { line in
+                guard line.hasPrefix("memblock_alloc"), let rest = after(line, " from=0x"),
+                      let from = UInt64(rest.prefix { $0.isHexDigit }, radix: 16) else { return false }
+                return from >= 1 << 63
+            }) { vaBits52On48 = .read(true, i, lines) }
+        }
         readSRATLines()
         readCPUCounts()
         if processors.isEmpty { readBringUp() }
