@@ -145,7 +145,8 @@ extension CheckCommand {
     /// The same for arm64's VA bits: an early `memblock_alloc…` line whose `from=` (`__pa(
     /// MAX_DMA_ADDRESS)`) wrapped above 2^63 shows a VA_BITS=52 kernel on a 48-bit CPU
     /// (`BootLogFacts.vaBits52On48`; Debian's 6.12 and 7.2 arm64 builds under QEMU's
-    /// cortex-a57): the goal `pcpu_fc_alloc` prints as `from=0xfff1…`.
+    /// cortex-a57): the goal `pcpu_fc_alloc` prints as `from=0xfff1…`. And whether the image
+    /// keeps memblock_free's frame (`BootLogFacts.memblockFreeFrame`): the caller its frees name.
     static func applyLogLayout(_ text: String, to platform: inout Platform) -> [String] {
         let facts = BootLogFacts(text: text)
         var notes: [String] = []
@@ -160,6 +161,10 @@ extension CheckCommand {
                          + (platform.config.vaBitsActual.map { " / va-bits-actual \($0)" } ?? "") + ": \(quote(fact))")
             platform.config.vaBits = 52
             platform.config.vaBitsActual = 48
+        }
+        if let fact = facts.memblockFreeFrame, platform.config.memblockFreeFrame != true {
+            if platform.config.memblockFreeFrame == false { notes.append("memblock-free-frame true, not false: \(quote(fact))") }
+            platform.config.memblockFreeFrame = true
         }
         return notes
     }

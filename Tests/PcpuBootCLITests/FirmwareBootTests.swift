@@ -16,7 +16,8 @@ import PcpuBootTestSupport
 /// sparse APIC IDs (3 sockets x 3 cores) with hot-pluggable CPUs and a memory-only node, a
 /// memory-less node 0 with a hot-pluggable CPU, `percpu_alloc=page nr_cpus=7` on q35, a 2 MiB
 /// node, the page first chunk under 4-level paging (`no5lvl`) with 32 CPUs, `mem=` and
-/// `possible_cpus=`; and four of them again under Debian 13's 6.12.117.
+/// `possible_cpus=`; and four of them again under Debian 13's 6.12.117, five under Debian
+/// unstable's 7.2.13.
 @Suite struct FirmwareBootTests {
     static let cases = ["x86-2node-embed", "arm64-acpi-2node", "x86-hotplug", "x86-memoryless", "x86-q35-32cpu", "x86-nonuma",
                          "x86-hotplug-6.12", "x86-memoryless-6.12",
@@ -24,10 +25,16 @@ import PcpuBootTestSupport
                          "x86-sparse-apic-cpuless", "x86-memoryless-node0-hotplug", "x86-q35-page-nrcpus",
                          "x86-tiny-node", "x86-page-4level-32cpu", "x86-mem-limit",
                          "x86-q35-hotplug-6.12", "x86-sparse-apic-cpuless-6.12", "x86-q35-page-nrcpus-6.12",
-                         "arm64-acpi-4node-memoryless-6.12"]
+                         "arm64-acpi-4node-memoryless-6.12",
+                         "x86-q35-hotplug-7.2", "x86-sparse-apic-cpuless-7.2", "x86-q35-page-nrcpus-7.2",
+                         "x86-memoryless-node0-hotplug-7.2", "arm64-acpi-4node-memoryless-7.2"]
     static let directory = Fixtures.testsDirectory.appendingPathComponent("Fixtures/firmware-boots")
 
     static func path(_ name: String, _ file: String) -> String { directory.appendingPathComponent("\(name)/\(file)").path }
+
+    /// The Debian kernel of a case: 6.1.0-56, or the 6.12.117 / 7.2.13 its name ends with (the
+    /// arm64 ACPI logs lost their 'Linux version' line; the others agree with it).
+    static func kernel(_ name: String) -> String { name.hasSuffix("-6.12") ? "6.12" : name.hasSuffix("-7.2") ? "7.2" : "6.1" }
 
     static func lines(_ text: String) -> [String] { text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
 
@@ -36,7 +43,7 @@ import PcpuBootTestSupport
         // Every case is Debian's 6.1.0-56 (the folder's README); a log that lost its 'Linux version'
         // line (arm64-acpi-2node) needs it said, and for the others it agrees with the log.
         let output = PcpuBootCLI.run(["check", Self.path(name, "console.log"), "--acpi-tables", Self.path(name, "acpi"),
-                                      "--kernel", name.hasSuffix("6.12") ? "6.12" : "6.1"])
+                                      "--kernel", Self.kernel(name)])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         let real = RealBootLog(text: try String(contentsOfFile: Self.path(name, "console.log"), encoding: .utf8))
         #expect(real.percpuLines.count >= 3)
@@ -55,9 +62,9 @@ import PcpuBootTestSupport
         let log = RealBootLog(text: try String(contentsOfFile: Self.path(name, "console.log"), encoding: .utf8))
         let real = log.lines
         let x86 = name.hasPrefix("x86")
-        let v612 = name.hasSuffix("-6.12")
+        let v612 = Self.kernel(name) != "6.1"     // 6.12 and 7.2: x86's SRAT processor lines are pr_debug
         let output = PcpuBootCLI.run(["--acpi-tables", Self.path(name, "acpi"), "--arch", x86 ? "x86_64" : "arm64",
-                                      "--kernel", v612 ? "6.12" : "6.1",
+                                      "--kernel", Self.kernel(name),
                                       "--static-size", String(try #require(log.staticSize)),
                                       "--memblock-from", Self.path(name, "console.log"), "--format", "dmesg"]
                                      + ["--cmdline", log.commandLine ?? ""])   // nr_cpus=7 in x86-q35-page-nrcpus

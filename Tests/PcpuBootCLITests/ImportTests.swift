@@ -16,6 +16,9 @@ import PcpuBootTestSupport
                        "firmware-boots/x86-tiny-node", "firmware-boots/x86-page-4level-32cpu", "firmware-boots/x86-mem-limit",
                        "firmware-boots/x86-q35-hotplug-6.12", "firmware-boots/x86-sparse-apic-cpuless-6.12",
                        "firmware-boots/x86-q35-page-nrcpus-6.12", "firmware-boots/arm64-acpi-4node-memoryless-6.12",
+                       "firmware-boots/x86-q35-hotplug-7.2", "firmware-boots/x86-sparse-apic-cpuless-7.2",
+                       "firmware-boots/x86-q35-page-nrcpus-7.2", "firmware-boots/x86-memoryless-node0-hotplug-7.2",
+                       "firmware-boots/arm64-acpi-4node-memoryless-7.2",
                        "kernel-boots/x86-2node-embed", "kernel-boots/x86-1cpu"]
 
     static func log(_ name: String) -> String { Fixtures.testsDirectory.appendingPathComponent("Fixtures/\(name)/console.log").path }
@@ -80,6 +83,18 @@ import PcpuBootTestSupport
         #expect(PcpuBootCLI.run(["import", log, "--kernel", "9.1"]).status == 2)
     }
 
+    /// Debian 7.2.13's arm64 image keeps memblock_free's frame: the distance table's free
+    /// before the per-CPU setup (numa_reset_distance → memblock_free) is traced from
+    /// `memblock_free+0x5c/0x80` (line 819), so import writes `memblock-free-frame: true`; the
+    /// 6.12.117 image tail-calls (its free names numa_reset_distance): nothing written.
+    @Test func memblockFreeFrameFromTheLog() throws {
+        let v72 = PcpuBootCLI.run(["import", Self.log("firmware-boots/arm64-acpi-4node-memoryless-7.2"), "--kernel", "7.2"])
+        #expect(v72.stdout.contains("  memblock-free-frame: true    # line 819: \"memblock_phys_free: [0x00000000ff9fc000-0x00000000ff9fc00f] memblock_free+0x5c/0x80\""))
+        let v612 = PcpuBootCLI.run(["import", Self.log("firmware-boots/arm64-acpi-4node-memoryless-6.12"), "--kernel", "6.12"])
+        #expect(v612.status == 0)
+        #expect(!v612.stdout.contains("memblock-free-frame"))
+    }
+
     /// A device-tree boot's log does not describe the tree: exit 2, saying what is missing.
     @Test func deviceTreeLogNeedsItsDTB() {
         let output = PcpuBootCLI.run(["import", Fixtures.kernelBoots.appendingPathComponent("arm64-4node-embed/console.log").path])
@@ -96,8 +111,8 @@ import PcpuBootTestSupport
 
     @Test(arguments: logs)
     func identical(_ name: String) throws {
-        // The arm64 ACPI logs lost their 'Linux version' line: Debian 6.1.0-56 or 6.12.117 (the README).
-        let kernel = name.contains("arm64-acpi") ? ["--kernel", name.hasSuffix("-6.12") ? "6.12" : "6.1"] : []
+        // The arm64 ACPI logs lost their 'Linux version' line: Debian 6.1.0-56, 6.12.117 or 7.2.13 (the README).
+        let kernel = name.contains("arm64-acpi") ? ["--kernel", FirmwareBootTests.kernel(name)] : []
         let output = PcpuBootCLI.run(["check", ImportTests.log(name)] + kernel)
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         #expect(output.stdout.components(separatedBy: "identical").count == 3)

@@ -52,6 +52,11 @@ public struct BootLogFacts: Sendable {
     /// with 48 (or 39, 42 …) VA bits it is the DRAM start. Read from the first such
     /// `memblock_alloc…` line before the `percpu:` line.
     public var vaBits52On48: LogFact<Bool>?
+    /// Build fact: the image keeps `memblock_free()`'s own frame (Debian's gcc-16 7.2 arm64
+    /// build), seen when a free before the per-CPU setup is traced from `memblock_free+…`
+    /// (`memblock_phys_free: [...] memblock_free+0x5c/0x80`; a tail call shows memblock_free's
+    /// caller instead). Only that positive sighting is read: other callers prove nothing.
+    public var memblockFreeFrame: LogFact<Bool>?
 
     public init(text: String) {
         lines = RealBootLog(text: text).lines
@@ -93,8 +98,14 @@ public struct BootLogFacts: Sendable {
         }
         if let i = first("ACPI: SLIT 0x") { slitListed = .read(true, i, lines) }
         if let i = first("Hypervisor detected: ") { hypervisor = .read(true, i, lines) }
+        // Lines before the per-CPU setup: its own memblock calls name pcpu_* functions.
+        let percpuStart = lines.firstIndex { $0.hasPrefix("setup_percpu: ") || $0.hasPrefix("percpu: ") || $0.contains(" pcpu_") }
+            ?? lines.count
+        if let i = lines[..<percpuStart].firstIndex(where: { $0.hasPrefix("memblock_phys_free: ") && $0.contains("] memblock_free+") }) {
+            memblockFreeFrame = .read(true, i, lines)
+        }
         if architecture?.value == .arm64 {
-            let end = lines.firstIndex { $0.hasPrefix("percpu: ") } ?? lines.count
+            let end = percpuStart
             if let i = lines[..<end].firstIndex(where: { line in
                 guard line.hasPrefix("memblock_alloc"), let rest = after(line, " from=0x"),
                       let from = UInt64(rest.prefix { $0.isHexDigit }, radix: 16) else { return false }

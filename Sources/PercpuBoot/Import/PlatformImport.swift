@@ -39,6 +39,7 @@ public enum PlatformImport {
         y.value("  nodes-shift", "\(KernelConfig.defaults(for: arch.value).nodesShift)",
                 LogFact<Int>.assumed(0, "MAX_NUMNODES is never printed: the architecture's default (Debian's build)"))
         if let paging = facts.paging { y.value("  paging", paging.value.rawValue, paging) }
+        if let frame = facts.memblockFreeFrame { y.value("  memblock-free-frame", "true", frame) }
         // __pa(PAGE_OFFSET) wrapped: VA_BITS=52 on a 48-bit CPU; with 4K pages only a kernel with LPA2 builds that.
         if let wrapped = facts.vaBits52On48 {
             if kernel.value.has(.arm64LPA2) {
