@@ -19,6 +19,8 @@ import PcpuBootTestSupport
                        "firmware-boots/x86-q35-hotplug-7.2", "firmware-boots/x86-sparse-apic-cpuless-7.2",
                        "firmware-boots/x86-q35-page-nrcpus-7.2", "firmware-boots/x86-memoryless-node0-hotplug-7.2",
                        "firmware-boots/arm64-acpi-4node-memoryless-7.2",
+                       "firmware-boots/x86-memhotplug", "firmware-boots/x86-nonuma-hotplug", "firmware-boots/x86-numa-off",
+                       "firmware-boots/x86-numa-noacpi",
                        "kernel-boots/x86-2node-embed", "kernel-boots/x86-1cpu"]
 
     static func log(_ name: String) -> String { Fixtures.testsDirectory.appendingPathComponent("Fixtures/\(name)/console.log").path }
@@ -93,6 +95,16 @@ import PcpuBootTestSupport
         let v612 = PcpuBootCLI.run(["import", Self.log("firmware-boots/arm64-acpi-4node-memoryless-6.12"), "--kernel", "6.12"])
         #expect(v612.status == 0)
         #expect(!v612.stdout.contains("memblock-free-frame"))
+    }
+
+    /// Under TCG each secondary CPU's `calibrate_delay_direct() failed` lines cut announce_cpu's
+    /// pr_cont: x86-numa-off (no SRAT lines: numa=off) announces `.... node  #0, CPUs:      #1`,
+    /// then ` #2` and ` #3` on lines of their own. All four CPUs are read, on node 0.
+    @Test func bringUpContinuationLines() throws {
+        let output = PcpuBootCLI.run(["import", Self.log("firmware-boots/x86-numa-off")])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("      - { id: 0x2, pxm: 0 }    # assumed: from the bring-up lines: APIC id = CPU number, domain = node (QEMU); \" #2\" (line 316)"))
+        #expect(output.stdout.contains("      - { id: 0x3, pxm: 0 }    # assumed: from the bring-up lines: APIC id = CPU number, domain = node (QEMU); \" #3\" (line 319)"))
     }
 
     /// A device-tree boot's log does not describe the tree: exit 2, saying what is missing.

@@ -121,13 +121,27 @@ public struct BootLogFacts: Sendable {
     /// then show at bring-up (`announce_cpu`: `.... node  #1, CPUs:   #3 #4 #5`). Each CPU
     /// is taken to have APIC id = CPU number and proximity domain = node (QEMU's numbering);
     /// the boot CPU, never announced, is taken to be on the first node announced.
+    ///
+    /// `announce_cpu` prints each CPU with pr_cont: when another message comes between two
+    /// CPUs (each new CPU's `calibrate_delay_direct() failed …` under TCG), the rest of the node
+    /// continues on lines of their own (`[    1.101388]  #2`), up to the next `.... node` or
+    /// `smp: Brought up`; those count for the node of the last `.... node` line.
     private mutating func readBringUp() {
         var found: [(cpu: Int, node: Int, line: Int)] = []
-        for (i, line) in lines.enumerated() where line.hasPrefix(".... node ") {
-            guard let hash = line.firstIndex(of: "#"), let comma = line.firstIndex(of: ","),
-                  let node = Int(line[line.index(after: hash)..<comma]) else { continue }
-            for word in line[comma...].split(separator: " ") where word.hasPrefix("#") {
-                if let cpu = Int(word.dropFirst()) { found.append((cpu, node, i)) }
+        var currentNode: Int?
+        for (i, line) in lines.enumerated() {
+            if line.hasPrefix(".... node ") {
+                guard let hash = line.firstIndex(of: "#"), let comma = line.firstIndex(of: ","),
+                      let node = Int(line[line.index(after: hash)..<comma]) else { currentNode = nil; continue }
+                currentNode = node
+                for word in line[comma...].split(separator: " ") where word.hasPrefix("#") {
+                    if let cpu = Int(word.dropFirst()) { found.append((cpu, node, i)) }
+                }
+            } else if let node = currentNode {
+                if line.hasPrefix("smp: Brought up") { currentNode = nil; continue }
+                let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+                guard !words.isEmpty, words.allSatisfy({ $0.hasPrefix("#") && Int($0.dropFirst()) != nil }) else { continue }
+                for word in words { if let cpu = Int(word.dropFirst()) { found.append((cpu, node, i)) } }
             }
         }
         guard let first = found.first else { return }
