@@ -4,6 +4,10 @@
 #   PCPU_KERNEL_IMAGE  a vmlinuz to boot instead of Debian's 6.1.0-56, e.g. trixie's
 #                      vmlinuz-6.12.117+deb13-amd64 (apt-get download linux-image-6.12.117+deb13-amd64
 #                      from a trixie sources.list, then dpkg -x), as the *-6.12 cases were recorded
+#   PCPU_ARM64_BIOS    the UEFI image for arm64-uefi instead of bookworm's QEMU_EFI.fd (edk2 2022.11),
+#                      e.g. trixie's qemu-efi-aarch64 2025.02 QEMU_EFI.fd: bookworm's hands the empty
+#                      second flash bank (0x4000000) to the kernel as RAM that no SRAT range covers,
+#                      so arm64's ACPI NUMA init always fails and fakes one node
 # Everything else as the shared script: QEMU 7.2 from Debian, -M pc (x86_64; a later -M in the
 # arguments wins, e.g. -M q35), -cpu max; busybox-static initramfs from make-firmware-initramfs.sh.
 # usage: record-firmware.sh OUTDIR NAME ARCH(x86_64|arm64-uefi|arm64) "QEMU ARGS" "EXTRA CMDLINE"
@@ -14,7 +18,7 @@ shared=$(cd "$(dirname "$0")/../../shared/tools" 2>/dev/null && pwd || echo /wor
 base="loglevel=8 ignore_loglevel log_buf_len=16M panic=-1 nokaslr memblock=debug"
 case $arch in
   x86_64) flav=amd64; q="qemu-system-x86_64 -M pc -cpu max"; con=ttyS0; deb=amd64 ;;
-  arm64-uefi) flav=arm64; q="qemu-system-aarch64 -M virt -cpu cortex-a57 -bios /usr/share/qemu-efi-aarch64/QEMU_EFI.fd"; con=ttyAMA0; deb=arm64 ;;
+  arm64-uefi) flav=arm64; q="qemu-system-aarch64 -M virt -cpu cortex-a57 -bios ${PCPU_ARM64_BIOS:-/usr/share/qemu-efi-aarch64/QEMU_EFI.fd}"; con=ttyAMA0; deb=arm64 ;;
   arm64) flav=arm64; q="qemu-system-aarch64 -M virt -cpu cortex-a57"; con=ttyAMA0; deb=arm64 ;;
   *) echo "unknown ARCH $arch" >&2; exit 2 ;;
 esac
@@ -24,7 +28,7 @@ initrd=/var/cache/pcpu-initramfs/firmware-$deb.cpio.gz
 [ -f "$initrd" ] || "$shared/make-firmware-initramfs.sh" $deb "$initrd"
 mkdir -p "$out/$name"
 cmd="console=$con $base $extra"
-echo "$q $qargs -kernel $(basename "$k") -initrd firmware-initramfs -append \"$cmd\"" > "$out/$name/qemu-command.txt"
+echo "$q $qargs -kernel $(basename "$k") -initrd firmware-initramfs -append \"$cmd\"" | sed "s#${PCPU_ARM64_BIOS:-^}#QEMU_EFI.fd-from-qemu-efi-aarch64-2025.02#" > "$out/$name/qemu-command.txt"
 timeout 600 $q $qargs -kernel "$k" -initrd "$initrd" -append "$cmd" -nographic -no-reboot < /dev/null > "$out/$name/console.log" 2>&1
 "$shared/extract-firmware.py" "$out/$name/console.log" "$out/$name/acpi" | sed 's#.*/##' | tr '\n' ' '
 [ -f "$out/$name/acpi/board.dtb" ] && mv "$out/$name/acpi/board.dtb" "$out/$name/board.dtb"

@@ -21,6 +21,11 @@ import PcpuBootTestSupport
                        "firmware-boots/arm64-acpi-4node-memoryless-7.2",
                        "firmware-boots/x86-memhotplug", "firmware-boots/x86-nonuma-hotplug", "firmware-boots/x86-numa-off",
                        "firmware-boots/x86-numa-noacpi",
+                       "firmware-boots/arm64-acpi-hotplug", "firmware-boots/arm64-acpi-hotplug-6.12", "firmware-boots/arm64-acpi-hotplug-7.2",
+                       "firmware-boots/arm64-acpi-numa-memoryless", "firmware-boots/arm64-acpi-numa-memoryless-6.12",
+                       "firmware-boots/arm64-acpi-numa-memoryless-7.2", "firmware-boots/arm64-acpi-numa-hotplug",
+                       "firmware-boots/arm64-acpi-numa-hotplug-6.12", "firmware-boots/arm64-acpi-numa-hotplug-7.2",
+                       "firmware-boots/arm64-acpi-32cpu-4node",
                        "kernel-boots/x86-2node-embed", "kernel-boots/x86-1cpu"]
 
     static func log(_ name: String) -> String { Fixtures.testsDirectory.appendingPathComponent("Fixtures/\(name)/console.log").path }

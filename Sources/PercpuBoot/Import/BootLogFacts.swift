@@ -53,9 +53,10 @@ public struct BootLogFacts: Sendable {
     /// `memblock_alloc…` line before the `percpu:` line.
     public var vaBits52On48: LogFact<Bool>?
     /// Build fact: the image keeps `memblock_free()`'s own frame (Debian's gcc-16 7.2 arm64
-    /// build), seen when a free before the per-CPU setup is traced from `memblock_free+…`
-    /// (`memblock_phys_free: [...] memblock_free+0x5c/0x80`; a tail call shows memblock_free's
-    /// caller instead). Only that positive sighting is read: other callers prove nothing.
+    /// build), seen when a free outside the compared per-CPU trace is traced from
+    /// `memblock_free+…` (`memblock_phys_free: [...] memblock_free+0x5c/0x80`; a tail call shows
+    /// memblock_free's caller instead). Only that positive sighting is read: other callers
+    /// prove nothing.
     public var memblockFreeFrame: LogFact<Bool>?
 
     public init(text: String) {
@@ -101,7 +102,12 @@ public struct BootLogFacts: Sendable {
         // Lines before the per-CPU setup: its own memblock calls name pcpu_* functions.
         let percpuStart = lines.firstIndex { $0.hasPrefix("setup_percpu: ") || $0.hasPrefix("percpu: ") || $0.contains(" pcpu_") }
             ?? lines.count
-        if let i = lines[..<percpuStart].firstIndex(where: { $0.hasPrefix("memblock_phys_free: ") && $0.contains("] memblock_free+") }) {
+        // The frame shows on any free made through memblock_free(); only lines outside the
+        // per-CPU trace `check` compares (up to the `percpu:` summary) are read: before it (the
+        // distance table a failed NUMA init frees), or after it (pcpu_free_alloc_info's frees).
+        let percpuEnd = lines[percpuStart...].firstIndex { $0.hasPrefix("percpu: ") } ?? lines.count
+        func showsFrame(_ line: String) -> Bool { line.hasPrefix("memblock_phys_free: ") && line.contains("] memblock_free+") }
+        if let i = lines[..<percpuStart].firstIndex(where: showsFrame) ?? lines[percpuEnd...].firstIndex(where: showsFrame) {
             memblockFreeFrame = .read(true, i, lines)
         }
         if architecture?.value == .arm64 {
