@@ -45,10 +45,14 @@ struct ImportCommand: OutputCommand {
         } catch {
             return .inputError(error.description)
         }
-        guard let output else { return CommandOutput(stdout: yaml) }
+        // A log that lost its start (memblock=debug floods the early buffer) does not say its kernel:
+        // the release changes the per-CPU sizes (PERCPU_DYNAMIC_EARLY_SIZE, …), so say what was assumed.
+        let assumed = facts.kernel == nil && given == nil
+            ? "pcpu-boot: note: \(logPath): the log has no 'Linux version' line: kernel \(KernelVersion.default) assumed (give --kernel)\n" : ""
+        guard let output else { return CommandOutput(stdout: yaml, stderr: assumed) }
         do { try yaml.write(toFile: output, atomically: true, encoding: .utf8) } catch {
             return .inputError("\(output): cannot write the platform file")
         }
-        return CommandOutput(stderr: "pcpu-boot: wrote \(output)\n")
+        return CommandOutput(stderr: assumed + "pcpu-boot: wrote \(output)\n")
     }
 }
