@@ -35,7 +35,8 @@ import PcpuBootTestSupport
                          "arm64-acpi-numa-memoryless", "arm64-acpi-numa-memoryless-6.12", "arm64-acpi-numa-memoryless-7.2",
                          "arm64-acpi-numa-hotplug", "arm64-acpi-numa-hotplug-6.12", "arm64-acpi-numa-hotplug-7.2",
                          "arm64-acpi-32cpu-4node", "arm64-acpi-page-cpuless", "arm64-acpi-page-cpuless-6.12",
-                         "arm64-acpi-page-cpuless-7.2", "x86-q35-8node-128maxcpus"]
+                         "arm64-acpi-page-cpuless-7.2", "x86-q35-8node-128maxcpus",
+                         "x86-q35-hotplug-nrcpus1", "x86-q35-hotplug-possible12"]
     static let directory = Fixtures.testsDirectory.appendingPathComponent("Fixtures/firmware-boots")
 
     static func path(_ name: String, _ file: String) -> String { directory.appendingPathComponent("\(name)/\(file)").path }
