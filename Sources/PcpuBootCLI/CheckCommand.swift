@@ -102,6 +102,8 @@ struct CheckCommand: OutputCommand {
         case .failure(let output): return output
         }
         notes += prepared.notes
+        // A platform file or --config may have said otherwise: the note says so; the defaults go silently.
+        for note in Self.applyLogLayout(text, to: &prepared.platform) where platform != nil || kernelConfig != nil { notes.append(note) }
         if prepared.platform.arch != arch {
             return .inputError("\(logPath): the log is of an \(arch.rawValue) boot (\(real.architectureEvidence ?? "its boot lines")), "
                 + "but the platform \(prepared.platform.name) is \(prepared.platform.arch.rawValue)")
@@ -121,6 +123,41 @@ struct CheckCommand: OutputCommand {
 }
 
 extension CheckCommand {
+    /// x86_64 paging as the log says the CPU ran it: like the hypervisor, the CPU (LA57), not
+    /// the ACPI tables nor the kernel's .config, decides between 4- and 5-level paging, and
+    /// e820's `last_pfn = … max_arch_pfn = …` line (arch/x86/kernel/e820.c, e820__end_of_ram_pfn:
+    /// MAX_ARCH_PFN = 1 << (MAX_PHYSMEM_BITS - PAGE_SHIFT), 52 bits under 5-level paging, 46
+    /// under 4-level) says which one. It decides the vmalloc start and so how many page-table
+    /// pages `populate_extra_pte` takes for a page first chunk (`spp_getpage`: a P4D page more
+    /// under 5-level paging). The note: the value replaced, if any.
+    ///
+    /// The same for arm64's VA bits: an early `memblock_alloc…` line whose `from=` (`__pa(
+    /// MAX_DMA_ADDRESS)`) wrapped above 2^63 shows a VA_BITS=52 kernel on a 48-bit CPU
+    /// (`BootLogFacts.vaBits52On48`; Debian's 6.12 and 7.2 arm64 builds under QEMU's
+    /// cortex-a57): the goal `pcpu_fc_alloc` prints as `from=0xfff1…`. And whether the image
+    /// keeps memblock_free's frame (`BootLogFacts.memblockFreeFrame`): the caller its frees name.
+    static func applyLogLayout(_ text: String, to platform: inout Platform) -> [String] {
+        let facts = BootLogFacts(text: text)
+        var notes: [String] = []
+        func quote<T>(_ fact: LogFact<T>) -> String { "the log's line \(fact.line ?? 0) (\"\(fact.text ?? "")\")" }
+        if platform.arch == .x86_64, let fact = facts.paging {
+            let before = platform.config.pagingMode
+            platform.config.pagingMode = fact.value
+            if let before, before != fact.value { notes.append("paging \(fact.value.rawValue), not \(before.rawValue): \(quote(fact))") }
+        }
+        if platform.arch == .arm64, let fact = facts.vaBits52On48, platform.config.vaBits != 52 || (platform.config.vaBitsActual ?? 48) != 48 {
+            notes.append("va-bits 52 on a 48-bit CPU, not va-bits \(platform.config.vaBits.map(String.init) ?? "default")"
+                         + (platform.config.vaBitsActual.map { " / va-bits-actual \($0)" } ?? "") + ": \(quote(fact))")
+            platform.config.vaBits = 52
+            platform.config.vaBitsActual = 48
+        }
+        if let fact = facts.memblockFreeFrame, platform.config.memblockFreeFrame != true {
+            if platform.config.memblockFreeFrame == false { notes.append("memblock-free-frame true, not false: \(quote(fact))") }
+            platform.config.memblockFreeFrame = true
+        }
+        return notes
+    }
+
     /// `pcpu-boot import` of the log, written to a temporary platform file.
     static func importedPlatform(_ text: String, logPath: String, arch: Architecture,
                                  kernel: KernelVersion?) -> Result<String, CommandOutput> {
@@ -133,7 +170,7 @@ extension CheckCommand {
             return .failure(.inputError(error.description))
         }
         let yaml: String
-        do { yaml = try PlatformImport.render(facts, logName: logPath, early: early) } catch {
+        do { yaml = try PlatformImport.render(facts, logName: logPath, early: early, kernel: kernel) } catch {
             return .failure(.inputError(error.description + " (or give --platform or --acpi-tables)"))
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pcpu-boot-import-\(UUID().uuidString).yaml").path

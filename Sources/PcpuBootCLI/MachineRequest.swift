@@ -132,6 +132,12 @@ struct MachineRequest: Equatable {
                     + "but kernel \(platform.kernel) is emulated (--kernel \(logVersion) to match)")
             }
         }
+        // x86's numa_emulation() (arch/x86/mm/numa_emulation.c) is not emulated: say so rather than
+        // print the firmware's nodes as if the kernel had kept them.
+        if platform.arch == .x86_64, let fake = KernelCommandLine(platform.cmdline).words.first(where: { $0.hasPrefix("numa=fake=") }) {
+            notes.append("'\(fake.prefix(60))': x86 NUMA emulation (numa_emulation) is not emulated; the nodes, CPU groups and "
+                         + "per-CPU lines are those of the firmware's NUMA description and will differ from the kernel's")
+        }
         return PreparedBoot(platform: platform, memblockLog: memblockLog, notes: notes)
     }
 

@@ -10,6 +10,25 @@ import PcpuBootTestSupport
     static let logs = ["firmware-boots/x86-2node-embed", "firmware-boots/arm64-acpi-2node", "firmware-boots/x86-hotplug",
                        "firmware-boots/x86-memoryless", "firmware-boots/x86-q35-32cpu", "firmware-boots/x86-nonuma",
                        "firmware-boots/x86-hotplug-6.12", "firmware-boots/x86-memoryless-6.12",
+                       "firmware-boots/x86-q35-hotplug", "firmware-boots/x86-memoryless-node2", "firmware-boots/x86-32cpu-4node-slit",
+                       "firmware-boots/arm64-acpi-4node-memoryless", "firmware-boots/x86-sparse-apic-cpuless",
+                       "firmware-boots/x86-memoryless-node0-hotplug", "firmware-boots/x86-q35-page-nrcpus",
+                       "firmware-boots/x86-tiny-node", "firmware-boots/x86-page-4level-32cpu", "firmware-boots/x86-mem-limit",
+                       "firmware-boots/x86-q35-hotplug-6.12", "firmware-boots/x86-sparse-apic-cpuless-6.12",
+                       "firmware-boots/x86-q35-page-nrcpus-6.12", "firmware-boots/arm64-acpi-4node-memoryless-6.12",
+                       "firmware-boots/x86-q35-hotplug-7.2", "firmware-boots/x86-sparse-apic-cpuless-7.2",
+                       "firmware-boots/x86-q35-page-nrcpus-7.2", "firmware-boots/x86-memoryless-node0-hotplug-7.2",
+                       "firmware-boots/arm64-acpi-4node-memoryless-7.2",
+                       "firmware-boots/x86-memhotplug", "firmware-boots/x86-nonuma-hotplug", "firmware-boots/x86-numa-off",
+                       "firmware-boots/x86-numa-noacpi",
+                       "firmware-boots/arm64-acpi-hotplug", "firmware-boots/arm64-acpi-hotplug-6.12", "firmware-boots/arm64-acpi-hotplug-7.2",
+                       "firmware-boots/arm64-acpi-numa-memoryless", "firmware-boots/arm64-acpi-numa-memoryless-6.12",
+                       "firmware-boots/arm64-acpi-numa-memoryless-7.2", "firmware-boots/arm64-acpi-numa-hotplug",
+                       "firmware-boots/arm64-acpi-numa-hotplug-6.12", "firmware-boots/arm64-acpi-numa-hotplug-7.2",
+                       "firmware-boots/arm64-acpi-32cpu-4node", "firmware-boots/arm64-acpi-page-cpuless",
+                       "firmware-boots/arm64-acpi-page-cpuless-6.12", "firmware-boots/arm64-acpi-page-cpuless-7.2",
+                       "firmware-boots/x86-q35-8node-128maxcpus", "firmware-boots/x86-q35-hotplug-nrcpus1",
+                       "firmware-boots/x86-q35-hotplug-possible12",
                        "kernel-boots/x86-2node-embed", "kernel-boots/x86-1cpu"]
 
     static func log(_ name: String) -> String { Fixtures.testsDirectory.appendingPathComponent("Fixtures/\(name)/console.log").path }
@@ -18,7 +37,9 @@ import PcpuBootTestSupport
     func importedPlatformBootsToTheRealLines(_ name: String) throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString).yaml").path
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let imported = PcpuBootCLI.run(["import", Self.log(name), "-o", file])
+        // The arm64 ACPI logs lost their 'Linux version' line: the release is said (the README).
+        let kernel = name.contains("arm64-acpi") ? ["--kernel", FirmwareBootTests.kernel(name)] : []
+        let imported = PcpuBootCLI.run(["import", Self.log(name), "-o", file] + kernel)
         #expect(imported.status == 0, "\(imported.stderr)")
         let boot = PcpuBootCLI.run([file, "--format", "dmesg"])
         #expect(boot.status == 0, "\(boot.stderr)")
@@ -76,6 +97,49 @@ import PcpuBootTestSupport
         #expect(!output.stdout.contains("id: 0x4,"))
     }
 
+    /// arm64 VA bits from the early allocations' `from=` (see BootLogFacts.vaBits52On48): the
+    /// 6.12 log's wrapped __pa(PAGE_OFFSET) gives `va-bits: 52` when the kernel is known to have
+    /// LPA2 (--kernel 6.12; 4K pages); under the assumed default 6.8 it is only a comment, so
+    /// the file still loads. Debian's 6.1 is VA_BITS=48: `from=0x0000000000000000`, no va-bits.
+    @Test func arm64VABitsFromTheLog() throws {
+        let log = Self.log("firmware-boots/arm64-acpi-4node-memoryless-6.12")
+        let given = PcpuBootCLI.run(["import", log, "--kernel", "6.12"])
+        #expect(given.status == 0, "\(given.stderr)")
+        #expect(given.stdout.contains("kernel: \"6.12\"    # assumed: no 'Linux version' line: --kernel"))
+        #expect(given.stdout.contains("  va-bits: 52    # line 940: \"memblock_alloc_exact_nid_raw: 52428800 bytes"))
+        let assumed = PcpuBootCLI.run(["import", log])
+        #expect(!assumed.stdout.contains("va-bits: 52"))
+        #expect(assumed.stderr.contains("the log has no 'Linux version' line: kernel 6.8 assumed (give --kernel)"))
+        #expect(!given.stderr.contains("assumed"))
+        #expect(assumed.stdout.contains("# not written: va-bits 52 (4K pages) needs a kernel with LPA2, not 6.8 (give --kernel): line 940"))
+        let v61 = PcpuBootCLI.run(["import", Self.log("firmware-boots/arm64-acpi-2node")])
+        #expect(v61.status == 0)
+        #expect(!v61.stdout.contains("va-bits"))
+        #expect(PcpuBootCLI.run(["import", log, "--kernel", "9.1"]).status == 2)
+    }
+
+    /// Debian 7.2.13's arm64 image keeps memblock_free's frame: the distance table's free
+    /// before the per-CPU setup (numa_reset_distance → memblock_free) is traced from
+    /// `memblock_free+0x5c/0x80` (line 819), so import writes `memblock-free-frame: true`; the
+    /// 6.12.117 image tail-calls (its free names numa_reset_distance): nothing written.
+    @Test func memblockFreeFrameFromTheLog() throws {
+        let v72 = PcpuBootCLI.run(["import", Self.log("firmware-boots/arm64-acpi-4node-memoryless-7.2"), "--kernel", "7.2"])
+        #expect(v72.stdout.contains("  memblock-free-frame: true    # line 819: \"memblock_phys_free: [0x00000000ff9fc000-0x00000000ff9fc00f] memblock_free+0x5c/0x80\""))
+        let v612 = PcpuBootCLI.run(["import", Self.log("firmware-boots/arm64-acpi-4node-memoryless-6.12"), "--kernel", "6.12"])
+        #expect(v612.status == 0)
+        #expect(!v612.stdout.contains("memblock-free-frame"))
+    }
+
+    /// Under TCG each secondary CPU's `calibrate_delay_direct() failed` lines cut announce_cpu's
+    /// pr_cont: x86-numa-off (no SRAT lines: numa=off) announces `.... node  #0, CPUs:      #1`,
+    /// then ` #2` and ` #3` on lines of their own. All four CPUs are read, on node 0.
+    @Test func bringUpContinuationLines() throws {
+        let output = PcpuBootCLI.run(["import", Self.log("firmware-boots/x86-numa-off")])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("      - { id: 0x2, pxm: 0 }    # assumed: from the bring-up lines: APIC id = CPU number, domain = node (QEMU); \" #2\" (line 316)"))
+        #expect(output.stdout.contains("      - { id: 0x3, pxm: 0 }    # assumed: from the bring-up lines: APIC id = CPU number, domain = node (QEMU); \" #3\" (line 319)"))
+    }
+
     /// A device-tree boot's log does not describe the tree: exit 2, saying what is missing.
     @Test func deviceTreeLogNeedsItsDTB() {
         let output = PcpuBootCLI.run(["import", Fixtures.kernelBoots.appendingPathComponent("arm64-4node-embed/console.log").path])
@@ -92,8 +156,8 @@ import PcpuBootTestSupport
 
     @Test(arguments: logs)
     func identical(_ name: String) throws {
-        // firmware-boots/arm64-acpi-2node lost its 'Linux version' line: Debian 6.1.0-56 (its README).
-        let kernel = name.contains("arm64-acpi") ? ["--kernel", "6.1"] : []
+        // The arm64 ACPI logs lost their 'Linux version' line: Debian 6.1.0-56, 6.12.117 or 7.2.13 (the README).
+        let kernel = name.contains("arm64-acpi") ? ["--kernel", FirmwareBootTests.kernel(name)] : []
         let output = PcpuBootCLI.run(["check", ImportTests.log(name)] + kernel)
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         #expect(output.stdout.components(separatedBy: "identical").count == 3)

@@ -144,6 +144,10 @@ extension KernelChange {
             return .init(since: .init(6, 16), commit: nil, files: ["mm/memblock.c", "include/linux/memblock.h"],
                          summary: "allocations reserve with __memblock_reserve(base, size, nid, MEMBLOCK_RSRV_KERN): trace \"__memblock_reserve: [%pa-%pa] nid=%d flags=%x\", reserved regions keep nid and flag 0x20 (and merge only with equals); memblock_reserve() tags NUMA_NO_NODE instead of MAX_NUMNODES",
                          source: "\"memblock: add MEMBLOCK_RSRV_KERN flag\" (Mike Rapoport, Kexec HandOver series v7 2025-05-01, merged for 6.16); 6.12.117 and 7.2.13 mm/memblock.c")
+        case .memblockNumaCoverageZeroThreshold:
+            return .init(since: .init(6, 12), commit: nil, files: ["mm/memblock.c"],
+                         summary: "memblock_validate_numa_coverage() fails only when the memory without a valid node exceeds the threshold (>, was >=), so a threshold of 0 passes full coverage",
+                         source: "\"memblock: allow zero threshold in validate_numa_converage()\" (Mike Rapoport, pulled with 180bbad69864 for v6.13-rc2, Cc stable): backported to 6.12.y, Debian 6.12.117's mm/memblock.c has it, so the model keys it on 6.12")
         // MARK: NUMA init
         case .arm64NUMA:
             return .init(since: .init(4, 7), commit: "1a2db300348b (\"arm64, numa: Add NUMA support for arm64 platforms.\")",
@@ -162,6 +166,12 @@ extension KernelChange {
                          files: ["mm/numa_memblks.c", "drivers/base/arch_numa.c", "arch/x86/mm/numa.c"],
                          summary: "NUMA init through numa_memblks (numa_add_memblk, numa_cleanup_meminfo, numa_register_meminfo) for arm64, riscv64 and x86_64",
                          source: "6.12.117 tree")
+        case .archNumaValidatesCoverage:
+            return .init(since: .init(6, 12), commit: "180bbad69864 (\"arch_numa: Restore nid checks before registering a memblock with a node\")",
+                         files: ["drivers/base/arch_numa.c"],
+                         summary: "numa_register_nodes() again refuses memory on no valid node, now through memblock_validate_numa_coverage(0) (\"NUMA: no nodes coverage for %luMB of %luMB RAM\", then the faked node) instead of 6.12.0's Oops in sparse_init",
+                         source: "mainline v6.13-rc2 (Cc stable, 6.12.5); Debian 6.12.117's drivers/base/arch_numa.c has it, and its arm64 ACPI boot under QEMU (Tests/Fixtures/firmware-boots/arm64-acpi-4node-memoryless-6.12) prints the coverage line and fakes a node, so the model keys it on 6.12",
+                         arches: ["arm64", "riscv64"])
         case .numaDistanceTableLinePrDebug:
             return .init(since: .init(7, 0), commit: nil, files: ["mm/numa_memblks.c"],
                          summary: "numa_alloc_distance's printk(KERN_DEBUG \"NUMA: Initialized distance table, cnt=%d\") becomes pr_debug (gone from the log)",
@@ -170,6 +180,12 @@ extension KernelChange {
             return .init(since: .init(6, 12), commit: nil, files: ["drivers/of/of_numa.c"],
                          summary: "of_numa_parse_memory_nodes() returns the last numa_add_memblk() status",
                          source: "6.12.117 drivers/of/of_numa.c")
+        case .ofNumaMemoryNodesParsed:
+            return .init(since: .init(6, 12), commit: "ee4d098cbc91 (\"of_numa: fix uninitialized memory nodes causing kernel panic\")",
+                         files: ["drivers/of/of_numa.c"],
+                         summary: "of_numa_parse_memory_nodes() marks each memory node's nid parsed (node_set) as numa_memblks' numa_add_memblk no longer does: a memory-only node is possible and gets NODE_DATA instead of 6.12.0's Oops in free_area_init",
+                         source: "mainline v6.17 (Cc stable, 6.12.46); Debian 6.12.117's drivers/of/of_numa.c has it, so the model keys it on 6.12",
+                         arches: ["arm64", "riscv64"])
         case .x86SratAffinityLinesDebug:
             return .init(since: .init(6, 12), commit: nil, files: ["arch/x86/mm/srat.c"],
                          summary: "\"SRAT: PXM %u -> APIC 0x%02x -> Node %u\" becomes pr_debug",

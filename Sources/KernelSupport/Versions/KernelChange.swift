@@ -40,13 +40,16 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case memblockNoDummyRegion
     case memblockAllocOrPanic
     case memblockReserveKern
+    case memblockNumaCoverageZeroThreshold
     // NUMA init
     case arm64NUMA
     case archNumaDriver
     case riscvNUMA
     case numaMemblks
+    case archNumaValidatesCoverage
     case numaDistanceTableLinePrDebug
     case ofNumaReturnsLastStatus
+    case ofNumaMemoryNodesParsed
     case x86SratAffinityLinesDebug
     case x86MemorylessNodeMessageDropped
     case x86NodeDataAllocPanics

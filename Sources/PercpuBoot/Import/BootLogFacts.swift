@@ -48,6 +48,19 @@ public struct BootLogFacts: Sendable {
     public var cpuCounts: LogFact<(Int, Int)>?
     /// x86 `Hypervisor detected: %s`.
     public var hypervisor: LogFact<Bool>?
+    /// arm64: a VA_BITS=52 kernel on a CPU that runs 48 bits (`arm64VA52On48BitHardware`):
+    /// `memstart_addr` moved down by `_PAGE_OFFSET(48) - _PAGE_OFFSET(52)`, so `__pa(PAGE_OFFSET)`
+    /// — the `from=` of sparse_init's `memmap_alloc` and the other early allocations that ask
+    /// for memory above `__pa(MAX_DMA_ADDRESS)` — wraps above 2^63 (`from=0xfff1000040000000`);
+    /// with 48 (or 39, 42 …) VA bits it is the DRAM start. Read from the first such
+    /// `memblock_alloc…` line before the `percpu:` line.
+    public var vaBits52On48: LogFact<Bool>?
+    /// Build fact: the image keeps `memblock_free()`'s own frame (Debian's gcc-16 7.2 arm64
+    /// build), seen when a free outside the compared per-CPU trace is traced from
+    /// `memblock_free+…` (`memblock_phys_free: [...] memblock_free+0x5c/0x80`; a tail call shows
+    /// memblock_free's caller instead). Only that positive sighting is read: other callers
+    /// prove nothing.
+    public var memblockFreeFrame: LogFact<Bool>?
 
     public init(text: String) { self.init(log: RealBootLog(text: text)) }
 
@@ -98,6 +111,25 @@ public struct BootLogFacts: Sendable {
         }
         if let i = first("ACPI: SLIT 0x") { slitListed = .read(true, i, lines) }
         if let i = first("Hypervisor detected: ") { hypervisor = .read(true, i, lines) }
+        // Lines before the per-CPU setup: its own memblock calls name pcpu_* functions.
+        let percpuStart = lines.firstIndex { $0.hasPrefix("setup_percpu: ") || $0.hasPrefix("percpu: ") || $0.contains(" pcpu_") }
+            ?? lines.count
+        // The frame shows on any free made through memblock_free(); only lines outside the
+        // per-CPU trace `check` compares (up to the `percpu:` summary) are read: before it (the
+        // distance table a failed NUMA init frees), or after it (pcpu_free_alloc_info's frees).
+        let percpuEnd = lines[percpuStart...].firstIndex { $0.hasPrefix("percpu: ") } ?? lines.count
+        func showsFrame(_ line: String) -> Bool { line.hasPrefix("memblock_phys_free: ") && line.contains("] memblock_free+") }
+        if let i = lines[..<percpuStart].firstIndex(where: showsFrame) ?? lines[percpuEnd...].firstIndex(where: showsFrame) {
+            memblockFreeFrame = .read(true, i, lines)
+        }
+        if architecture?.value == .arm64 {
+            let end = percpuStart
+            if let i = lines[..<end].firstIndex(where: { line in
+                guard line.hasPrefix("memblock_alloc"), let rest = after(line, " from=0x"),
+                      let from = UInt64(rest.prefix { $0.isHexDigit }, radix: 16) else { return false }
+                return from >= 1 << 63
+            }) { vaBits52On48 = .read(true, i, lines) }
+        }
         readSRATLines()
         readCPUCounts()
         if processors.isEmpty { readBringUp() }
@@ -107,13 +139,27 @@ public struct BootLogFacts: Sendable {
     /// then show at bring-up (`announce_cpu`: `.... node  #1, CPUs:   #3 #4 #5`). Each CPU
     /// is taken to have APIC id = CPU number and proximity domain = node (QEMU's numbering);
     /// the boot CPU, never announced, is taken to be on the first node announced.
+    ///
+    /// `announce_cpu` prints each CPU with pr_cont: when another message comes between two
+    /// CPUs (each new CPU's `calibrate_delay_direct() failed …` under TCG), the rest of the node
+    /// continues on lines of their own (`[    1.101388]  #2`), up to the next `.... node` or
+    /// `smp: Brought up`; those count for the node of the last `.... node` line.
     private mutating func readBringUp() {
         var found: [(cpu: Int, node: Int, line: Int)] = []
-        for (i, line) in lines.enumerated() where line.hasPrefix(".... node ") {
-            guard let hash = line.firstIndex(of: "#"), let comma = line.firstIndex(of: ","),
-                  let node = Int(line[line.index(after: hash)..<comma]) else { continue }
-            for word in line[comma...].split(separator: " ") where word.hasPrefix("#") {
-                if let cpu = Int(word.dropFirst()) { found.append((cpu, node, i)) }
+        var currentNode: Int?
+        for (i, line) in lines.enumerated() {
+            if line.hasPrefix(".... node ") {
+                guard let hash = line.firstIndex(of: "#"), let comma = line.firstIndex(of: ","),
+                      let node = Int(line[line.index(after: hash)..<comma]) else { currentNode = nil; continue }
+                currentNode = node
+                for word in line[comma...].split(separator: " ") where word.hasPrefix("#") {
+                    if let cpu = Int(word.dropFirst()) { found.append((cpu, node, i)) }
+                }
+            } else if let node = currentNode {
+                if line.hasPrefix("smp: Brought up") { currentNode = nil; continue }
+                let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+                guard !words.isEmpty, words.allSatisfy({ $0.hasPrefix("#") && Int($0.dropFirst()) != nil }) else { continue }
+                for word in words { if let cpu = Int(word.dropFirst()) { found.append((cpu, node, i)) } }
             }
         }
         guard let first = found.first else { return }

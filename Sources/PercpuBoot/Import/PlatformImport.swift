@@ -10,7 +10,9 @@ public enum PlatformImport {
         public var description: String
     }
 
-    public static func render(_ facts: BootLogFacts, logName: String, early: MemblockSetup?) throws(Missing) -> String {
+    /// `kernel`: the release that booted when the log lost its `Linux version` line (`--kernel`).
+    public static func render(_ facts: BootLogFacts, logName: String, early: MemblockSetup?,
+                              kernel given: KernelVersion? = nil) throws(Missing) -> String {
         guard let arch = facts.architecture else {
             throw Missing(description: "\(logName): cannot tell the architecture (no 'Booting Linux on physical CPU', 'x86/' or 'riscv:' lines)")
         }
@@ -28,7 +30,8 @@ public enum PlatformImport {
         y.line("name: " + quoted(baseName(logName)))
         y.line("description: " + quoted("imported from \(baseName(logName))"))
         y.value("arch", arch.value.rawValue, arch)
-        let kernel = facts.kernel ?? .assumed(.default, "no 'Linux version' line: the default release")
+        let kernel = facts.kernel ?? given.map { .assumed($0, "no 'Linux version' line: --kernel") }
+            ?? .assumed(.default, "no 'Linux version' line: the default release")
         y.value("kernel", quoted(kernel.value.description), kernel)
         y.line("config:")
         let nr = facts.nrCPUs ?? .assumed(KernelConfig.defaults(for: arch.value).nrCpus, "the log does not print NR_CPUS: the architecture's default")
@@ -37,6 +40,15 @@ public enum PlatformImport {
                 LogFact<Int>.assumed(0, "MAX_NUMNODES is never printed: the architecture's default (Debian's build)"))
         if let paging = facts.paging { y.value("  paging", paging.value.rawValue, paging) }
         if let size = facts.nodeDataSize { y.value("  pg-data-size", "0x" + String(size.value, radix: 16), size) }
+        if let frame = facts.memblockFreeFrame { y.value("  memblock-free-frame", "true", frame) }
+        // __pa(PAGE_OFFSET) wrapped: VA_BITS=52 on a 48-bit CPU; with 4K pages only a kernel with LPA2 builds that.
+        if let wrapped = facts.vaBits52On48 {
+            if kernel.value.has(.arm64LPA2) {
+                y.value("  va-bits", "52", wrapped)
+            } else {
+                y.comment("not written: va-bits 52 (4K pages) needs a kernel with LPA2, not \(kernel.value) (give --kernel): line \(wrapped.line ?? 0)", indent: 2)
+            }
+        }
         y.value("static-size", "\(staticSize.value)", staticSize)
         if let cmdline = facts.commandLine { y.value("cmdline", quoted(cmdline.value), cmdline) }
         y.line("firmware:")

@@ -30,12 +30,19 @@ extension ArchNUMA {
         return 0
     }
 
-    /// `numa_register_nodes` (arch_numa.c, v6.12.0): for every parsed node ascending,
-    /// `get_pfn_range_for_nid`, `setup_node_data`, online; node_possible_map = parsed.
-    /// 6.12.0 no longer checks that every memory region has a valid node (the check came
-    /// back in 6.12.y with "arch_numa: Restore nid checks before registering a memblock
-    /// with a node"); what happens to such memory is `checkMemoryNodes`.
+    /// `numa_register_nodes` (arch_numa.c, v6.12): `memblock_validate_numa_coverage(0)` —
+    /// any memory on no valid node fails NUMA init (`NUMA: no nodes coverage …`, then the
+    /// faked node), as 180bbad69864 "arch_numa: Restore nid checks before registering a
+    /// memblock with a node" brought back in 6.12.y (`.archNumaValidatesCoverage`; Debian
+    /// 6.12.117, an arm64 ACPI boot under QEMU whose UEFI flash is RAM outside the SRAT);
+    /// then for every parsed node ascending, `get_pfn_range_for_nid`, `setup_node_data`,
+    /// online; node_possible_map = parsed. Without the check (6.12.0) what happens to such
+    /// memory is `checkMemoryNodes`.
     mutating func numaRegisterNodesNumaMemblks(memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) -> Int {
+        if profile.kernel.has(.archNumaValidatesCoverage),
+           !NumaNodes.validateNumaCoverage(memblock, thresholdBytes: 0, profile: profile, log: &log) {
+            return -Errno.EINVAL
+        }
         for nid in parsed.sorted() where nid < maxNumNodes {
             let range = NumaNodes.pfnRange(ofNode: nid, memblock, pageShift: profile.pageShift)
             try setupNodeDataNumaMemblks(nid, startPFN: range.start, endPFN: range.end, memblock: &memblock, log: &log)
@@ -57,9 +64,12 @@ extension ArchNUMA {
         nodeData[nid] = try NumaNodes.allocNodeData(nid, memblock: &memblock, online: onlineNodes, profile: profile, log: &log)
     }
 
-    /// What 6.12.0 does with RAM whose node did not end up possible: memory no block
+    /// What 6.12.0 did with RAM whose node did not end up possible: memory no block
     /// covered keeps NUMA_NO_NODE, and memory of a node only a memory node named (6.12.0's
-    /// of_numa does not mark it parsed, and node_possible_map = parsed) has no NODE_DATA.
+    /// of_numa did not mark it parsed, and node_possible_map = parsed) has no NODE_DATA.
+    /// The 6.12.y fixes the model keys on 6.12 (`.archNumaValidatesCoverage`,
+    /// `.ofNumaMemoryNodesParsed`) leave neither case, so this only guards a model where
+    /// one of them is missing.
     /// `sparse_init` / `free_area_init`, later in `bootmem_init` (arm64) or `misc_mem_init`
     /// (riscv64) and before CPUs are enumerated, dereference the missing pgdat: an Oops
     /// (its register dump is not reproducible) and `Kernel panic - not syncing: Attempted to

@@ -26,9 +26,10 @@ enum NumaNodes {
         return (start, end)
     }
 
-    /// `memblock_validate_numa_coverage(threshold_bytes)` (mm/memblock.c, v6.12.0): the pages of
-    /// memory whose node is not valid must stay below the threshold (`>=` fails; the `>` of
-    /// "memblock: allow zero threshold in validate_numa_converage()" came after 6.12.0), else
+    /// `memblock_validate_numa_coverage(threshold_bytes)` (mm/memblock.c, v6.12): the bytes of
+    /// memory whose node is not valid (`numa_valid_node`) must not exceed the threshold —
+    /// `>` fails since "memblock: allow zero threshold in validate_numa_converage()"
+    /// (`.memblockNumaCoverageZeroThreshold`, in 6.12.y), `>=` in 6.12.0 — else
     /// `NUMA: no nodes coverage for %luMB of %luMB RAM` (pr_err; the text carries its prefix).
     static func validateNumaCoverage(_ memblock: Memblock, thresholdBytes: UInt64, profile: ArchProfile,
                                      log: inout KernelLog) -> Bool {
@@ -38,7 +39,7 @@ enum NumaNodes {
             pages &+= range.end - range.start
         }
         let bytes = pages &<< UInt64(profile.pageShift)
-        if bytes >= thresholdBytes {
+        if profile.kernel.has(.memblockNumaCoverageZeroThreshold) ? bytes > thresholdBytes : bytes >= thresholdBytes {
             log.print(.err, "", "NUMA: no nodes coverage for \(bytes >> 20)MB of \(memblock.memorySize >> 20)MB RAM")
             return false
         }

@@ -32,9 +32,10 @@ extension ArchNUMA {
     /// skipped; a bad id or no usable `reg` fails the whole method. From 6.9 on
     /// (the 6.12 profile) the function returns the status of the last memory node
     /// it looked at, initialised to -EINVAL: a last memory node without
-    /// `numa-node-id`, or no memory node at all, fails OF NUMA. 6.12.0 does not
-    /// `node_set` the memory's node (fixed in 6.12.y by "of_numa: fix uninitialized
-    /// memory nodes causing kernel panic"): `ArchNUMA.checkMemoryNodes`.
+    /// `numa-node-id`, or no memory node at all, fails OF NUMA. 6.12.0 did not
+    /// `node_set` the memory's node (`ArchNUMA.checkMemoryNodes`); 6.12.y does
+    /// (ee4d098cbc91 "of_numa: fix uninitialized memory nodes causing kernel panic",
+    /// `.ofNumaMemoryNodesParsed`, in Debian 6.12.117).
     mutating func ofNumaParseMemoryNodes(_ dt: DeviceTreeFirmware, memblock: inout Memblock, log: inout KernelLog) -> Int {
         var lastStatus = -Errno.EINVAL
         for node in dt.memory {
@@ -62,6 +63,8 @@ extension ArchNUMA {
                     let blockEnd = usesNumaMemblks ? end : (overflow ? UInt64.max : end)
                     r = numaAddMemblk(Int(nid), reg.base, blockEnd, memblock: &memblock, log: &log)
                     if r != 0 { break }
+                    // ee4d098cbc91 (6.12.y): `if (!r) node_set(nid, numa_nodes_parsed);`
+                    if usesNumaMemblks && profile.kernel.has(.ofNumaMemoryNodesParsed) { parsed.insert(Int(nid)) }
                 }
             }
             if processed == 0 || r != 0 {
