@@ -67,7 +67,8 @@ for target in "${targets[@]}"; do
   max_len=65536; case $target in log|calls) max_len=16384 ;; acpi) max_len=8192 ;; esac
   max_len=${FUZZ_MAX_LEN:-$max_len}
   out=$scratch/$target.out
-  PCPU_FUZZ_TARGET=$target "$bin" "$corpus" "$seed_dir" -max_total_time="$seconds" -runs="$runs" \
+  # Swift's own backtracer would take the trap before libFuzzer could save the input.
+  SWIFT_BACKTRACE=enable=no PCPU_FUZZ_TARGET=$target "$bin" "$corpus" "$seed_dir" -max_total_time="$seconds" -runs="$runs" \
     -max_len=$max_len -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$scratch/crashes/$target-" \
     -print_final_stats=1 >"$out" 2>&1
   rc=$?

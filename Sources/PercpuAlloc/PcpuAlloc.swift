@@ -169,9 +169,6 @@ extension PcpuAllocator {
     mutating func pcpuMemcgPostAllocHook(_ id: Int, off: Int, size: Int, gfp: UInt32) {
         guard geometry.memcgKmem, gfp & GFP.account != 0 else { return }
         let bytes = pcpuObjFullSize(size)
-        if storage[id].charged.isEmpty {
-            storage[id].charged = [UInt16](repeating: 0, count: storage[id].md.regionBits)
-        }
         // size <= PCPU_MIN_UNIT_SIZE (32 KiB) fits 16 bits.
         storage[id].charged[off / Int(PcpuConstants.minAllocSize)] = UInt16(truncatingIfNeeded: size)
         memcgChargedBytes += bytes
@@ -180,9 +177,8 @@ extension PcpuAllocator {
     /// `pcpu_memcg_free_hook(chunk, off, size)`: uncharge what the area charged.
     mutating func pcpuMemcgFreeHook(_ id: Int, off: Int) {
         let bit = off / Int(PcpuConstants.minAllocSize)
-        guard !storage[id].charged.isEmpty, storage[id].charged[bit] != 0 else { return }
-        let bytes = pcpuObjFullSize(Int(storage[id].charged[bit]))
-        storage[id].charged[bit] = 0
+        guard let size = storage[id].charged.removeValue(forKey: bit) else { return }
+        let bytes = pcpuObjFullSize(Int(size))
         memcgChargedBytes -= bytes
     }
 }

@@ -137,7 +137,7 @@ public enum PcpuAllocJSONReport {
                             nrSlots: a.slots.nrSlots, nrEmptyPopPages: a.nrEmptyPopPages, nrPopulated: a.nrPopulated,
                             meminfoPercpuKB: UInt64(a.pcpuNrPages) * a.geometry.pageSize / 1024,
                             memcgChargedBytes: a.memcgChargedBytes, nrAlloc: a.stats.nrAlloc, nrDealloc: a.stats.nrDealloc,
-                            nrCurAlloc: a.stats.nrCurAlloc, chunks: chunks, events: a.events.count, warnings: a.warnings)
+                            nrCurAlloc: a.stats.nrCurAlloc, chunks: chunks, events: a.events.count + a.eventsNotKept, warnings: a.warnings)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard let data = try? encoder.encode(report) else { return "{}\n" }

@@ -20,10 +20,11 @@ public struct PcpuAllocChunk: Sendable, Equatable {
     public var nrAlloc: Int = 0
     public var maxAllocSize: Int = 0
     /// `obj_cgroups[]` (CONFIG_MEMCG_KMEM; 6.10+ `obj_exts[].cgroup`): the bytes
-    /// charged by each accounted area: like the kernel's vector, one entry per
-    /// bit offset, here the area's size (0: not accounted), allocated at the
-    /// first accounted area (the charge is `pcpu_obj_full_size(size)`).
-    public var charged: [UInt16] = []
+    /// charged by each accounted area, by its bit offset (the kernel's vector has
+    /// an entry per bit; kept sparse here, so memory grows with the accounted
+    /// areas, not with the chunks): the area's size (the charge is
+    /// `pcpu_obj_full_size(size)`).
+    public var charged: [Int: UInt16] = [:]
     /// Index of the vmalloc areas (`chunk->data`) in `PcpuAllocator.vmAreas`, percpu-vm only.
     public var vmAreas: [VmArea] = []
     /// The slot list the chunk is on (nil: on none, e.g. the reserved chunk).
@@ -70,11 +71,14 @@ public enum PcpuEvent: Sendable, Equatable {
 public enum PcpuAllocError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidGeometry(String)
     case badPointer(UInt64, String)
+    /// More live chunks than the emulator keeps (`PcpuAllocator.maximumLiveChunks`).
+    case emulationLimit(String)
 
     public var description: String {
         switch self {
         case .invalidGeometry(let why): "invalid allocator layout: \(why)"
         case .badPointer(let p, let why): "free_percpu(0x\(Printk.hex(p))): \(why)"
+        case .emulationLimit(let why): "emulation limit: \(why)"
         }
     }
 }
@@ -122,6 +126,26 @@ public struct PcpuAllocator: Sendable {
     public internal(set) var stats: PcpuStats
     /// Bytes charged to memory cgroups (MEMCG_PERCPU_B summed over cgroups).
     public internal(set) var memcgChargedBytes = 0
+    /// The most dynamic chunks the emulator keeps alive at once. A chunk's metadata
+    /// costs the emulator about 10 KiB (bitmaps and block hints of a 32-page unit),
+    /// so this bounds a runaway workload to a few hundred MiB; the kernel itself is
+    /// bounded by the vmalloc space and the RAM its chunks populate, which are not
+    /// emulated to that extent (the page allocator is not). 32,768 chunks of even
+    /// 8 CPUs x 128 KiB units are 32 GiB of per-CPU memory.
+    public static let maximumLiveChunks = 32_768
+    /// This allocator's limit (`maximumLiveChunks`; tests lower it).
+    public var chunkLimit = PcpuAllocator.maximumLiveChunks
+    /// Set when `pcpu_create_chunk` was refused for `maximumLiveChunks`: the
+    /// replay or workload stops with `PcpuAllocError.emulationLimit`.
+    public internal(set) var chunkLimitReached = false
+
+    /// Throws once the chunk limit was reached.
+    func checkEmulationLimit() throws(PcpuAllocError) {
+        guard chunkLimitReached else { return }
+        throw .emulationLimit("the allocations need more than \(chunkLimit) live chunks, the most pcpu-boot keeps "
+                              + "(the kernel would go on until the vmalloc space or the RAM the chunks populate runs out)")
+    }
+
     /// What happened, when `recordEvents` is on.
     public var events: [PcpuEvent] = []
     public var recordEvents = true
@@ -181,8 +205,16 @@ public struct PcpuAllocator: Sendable {
     }
 
     mutating func record(_ event: PcpuEvent) {
-        if recordEvents { events.append(event) }
+        guard recordEvents else { return }
+        if events.count < eventLimit { events.append(event) } else { eventsNotKept += 1 }
     }
+
+    /// The most events kept for the reports (about 128 MiB); later ones are counted.
+    public static let maximumRecordedEvents = 2_000_000
+    /// This allocator's limit (`maximumRecordedEvents`; tests lower it).
+    public var eventLimit = PcpuAllocator.maximumRecordedEvents
+    /// Events past `maximumRecordedEvents`, counted and not kept.
+    public internal(set) var eventsNotKept = 0
 
     /// Chunk ids on `slot`, in list order.
     public func chunksOnSlot(_ slot: Int) -> [Int] { lists.entries(slot) }

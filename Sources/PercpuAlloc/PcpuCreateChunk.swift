@@ -26,6 +26,10 @@ extension PcpuAllocator {
     /// chunk is populated at once. Returns the new chunk's id (not yet on a
     /// slot list), or nil when the vmalloc space has no room.
     mutating func pcpuCreateChunk() -> Int? {
+        guard Int(stats.nrChunks) < chunkLimit else {
+            chunkLimitReached = true
+            return nil
+        }
         var chunk = pcpuAllocChunk()
         switch geometry.backend {
         case .vm:
@@ -63,11 +67,11 @@ extension PcpuAllocator {
         stats.nrChunks -= 1
         record(.destroyChunk(chunk: id, base: chunk.md.baseAddr))
         lists.remove(id)
-        for size in chunk.charged where size != 0 { memcgChargedBytes -= pcpuObjFullSize(Int(size)) }
+        for size in chunk.charged.values { memcgChargedBytes -= pcpuObjFullSize(Int(size)) }
         if geometry.backend == .vm { pcpuFreeVmAreas(chunk.vmAreas) }
         storage[id].alive = false
         storage[id].md = PcpuChunk.placeholder            // free the bitmaps
-        storage[id].charged = []
+        storage[id].charged = [:]
         liveBases.removeAll { $0.id == id }
     }
 

@@ -42,6 +42,7 @@ extension PcpuAllocator {
             switch event {
             case let .alloc(size, align, reserved, gfp, recorded):
                 let result = pcpuAlloc(size: size, align: align, reserved: reserved, gfp: gfp)
+                if result.ptr == nil { try checkEmulationLimit() }
                 if let recorded, let ptr = result.ptr, ptr != recorded { moved[recorded] = ptr }
             case .free(let recorded):
                 previousFree = recorded

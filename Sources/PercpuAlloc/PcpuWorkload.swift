@@ -28,6 +28,14 @@ public struct PcpuWorkload: Sendable, Equatable {
     public var steps: [Step]
     public var autoBalance: Bool
 
+    /// The allocations all `alloc` steps ask for.
+    public var totalAllocations: Int {
+        steps.reduce(0) { sum, step in
+            if case .alloc(let count, _, _, _, _, _) = step { return sum &+ count }
+            return sum
+        }
+    }
+
     public init(steps: [Step], autoBalance: Bool) {
         self.steps = steps
         self.autoBalance = autoBalance
@@ -67,6 +75,7 @@ extension PcpuAllocator {
                         workloadSummary.allocations += 1
                     } else {
                         workloadSummary.failedAllocations += 1
+                        try checkEmulationLimit()
                     }
                     if workload.autoBalance && balancePending { runBalance() }
                 }

@@ -252,6 +252,9 @@ extension PcpuAllocator {
                 out.append("# percpu_destroy_chunk: base_addr=\(Printk.hex(base))")
             }
         }
+        if eventsNotKept > 0 {
+            out.append("# \(eventsNotKept) more events not kept (pcpu-boot keeps the first \(eventLimit))")
+        }
         return out
     }
 }

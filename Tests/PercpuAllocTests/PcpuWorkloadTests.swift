@@ -26,4 +26,33 @@ import Testing
         #expect(a.workloadSummary.balanceRuns == 1)
         #expect(a.traceLines().last == "populated chunk=0xffff80001fff0000 pages=0-3")
     }
+
+    /// The emulator keeps at most `chunkLimit` dynamic chunks: a workload that
+    /// needs more stops with `emulationLimit` instead of growing without end.
+    /// The test allocator's dynamic area is 0x5000 per unit and a new chunk's 8
+    /// pages hold 8 areas of 4 KiB (page aligned): 5 fit the first chunk, the
+    /// next 8 the one dynamic chunk a limit of 1 allows (nr_chunks counts the
+    /// first chunk: limit 2), and the 14th needs a third.
+    @Test func chunkLimitStopsARunawayWorkload() throws {
+        var a = try TestAllocator.make()
+        a.chunkLimit = 2
+        #expect(throws: PcpuAllocError.self) {
+            try a.run(PcpuWorkload(steps: [.alloc(count: 100, size: 4096, align: 4096, gfp: GFP.kernel, reserved: false, tag: "x")],
+                                   autoBalance: false))
+        }
+        #expect(a.chunkLimitReached)
+        #expect(a.stats.nrChunks == 2)
+        #expect(a.workloadSummary.allocations == 13)
+    }
+
+    /// Events past `eventLimit` are counted, and the trace says how many were not kept.
+    @Test func eventsPastTheLimitAreCounted() throws {
+        var a = try TestAllocator.make()
+        a.eventLimit = 3
+        try a.run(PcpuWorkload(steps: [.alloc(count: 5, size: 8, align: 8, gfp: GFP.kernel, reserved: false, tag: "x")],
+                               autoBalance: false))
+        #expect(a.events.count == 3)
+        #expect(a.eventsNotKept == 2)
+        #expect(a.traceLines().last == "# 2 more events not kept (pcpu-boot keeps the first 3)")
+    }
 }

@@ -149,17 +149,19 @@ public struct BootLogFacts: Sendable {
         var currentNode: Int?
         for (i, line) in lines.enumerated() {
             if line.hasPrefix(".... node ") {
-                guard let hash = line.firstIndex(of: "#"), let comma = line.firstIndex(of: ","),
-                      let node = Int(line[line.index(after: hash)..<comma]) else { currentNode = nil; continue }
+                // `.... node  #1, CPUs:   #3 #4` (announce_cpu); anything else shaped like it is skipped
+                // (found fuzzing: a comma before the '#' made an inverted range, a '-' a negative node).
+                guard let hash = line.firstIndex(of: "#"), let comma = line[hash...].firstIndex(of: ","),
+                      let node = UInt32(line[line.index(after: hash)..<comma]).map(Int.init) else { currentNode = nil; continue }
                 currentNode = node
                 for word in line[comma...].split(separator: " ") where word.hasPrefix("#") {
-                    if let cpu = Int(word.dropFirst()) { found.append((cpu, node, i)) }
+                    if let cpu = UInt32(word.dropFirst()).map(Int.init) { found.append((cpu, node, i)) }
                 }
             } else if let node = currentNode {
                 if line.hasPrefix("smp: Brought up") { currentNode = nil; continue }
                 let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-                guard !words.isEmpty, words.allSatisfy({ $0.hasPrefix("#") && Int($0.dropFirst()) != nil }) else { continue }
-                for word in words { if let cpu = Int(word.dropFirst()) { found.append((cpu, node, i)) } }
+                guard !words.isEmpty, words.allSatisfy({ $0.hasPrefix("#") && UInt32($0.dropFirst()) != nil }) else { continue }
+                for word in words { if let cpu = UInt32(word.dropFirst()).map(Int.init) { found.append((cpu, node, i)) } }
             }
         }
         guard let first = found.first else { return }

@@ -13,7 +13,12 @@ import PercpuAlloc
 /// GFP_ATOMIC, GFP_NOWAIT, __GFP_ACCOUNT, __GFP_NOWARN ...); `reserved: true`
 /// allocates from the reserved chunk. Every error names file, line, column and key path.
 public enum PcpuWorkloadLoader {
+    /// The most allocations one workload asks for, over all its steps: about ten
+    /// seconds of replay, and its pointers and events within a few hundred MiB.
+    public static let maximumAllocations = 10_000_000
+
     public static func load(_ text: String, file: String) throws(InputError) -> PcpuWorkload {
+        var totalAllocations = 0
         guard let root = try YAMLDocument.compose(text, file: file) else {
             throw InputError(file: file, message: "empty workload", expected: "a mapping with 'steps'")
         }
@@ -39,7 +44,12 @@ public enum PcpuWorkloadLoader {
             switch entry.name {
             case "alloc":
                 let a = try entry.value.mapping(keys: ["count", "size", "align", "gfp", "reserved", "tag"])
-                let count = try a["count"]?.int(in: 1 ... 100_000_000) ?? 1
+                let count = try a["count"]?.int(in: 1 ... maximumAllocations) ?? 1
+                totalAllocations += count
+                guard totalAllocations <= maximumAllocations else {
+                    throw a["count"]!.error("the workload asks for \(totalAllocations) allocations in all",
+                                            expected: "at most \(maximumAllocations) allocations in all (a replay's time and memory grow with them)")
+                }
                 let size = try a.required("size", expected: "bytes, 1 to 32K").int(in: 1 ... 1 << 20)
                 let align = try a["align"]?.int(in: 1 ... 1 << 20) ?? 4
                 let gfp = try gfpFlags(a["gfp"])

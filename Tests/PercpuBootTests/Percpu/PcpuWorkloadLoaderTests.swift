@@ -31,4 +31,19 @@ import PercpuAlloc
         }
         #expect(throws: InputError.self) { try PcpuWorkloadLoader.load("steps:\n  - free: { every: 2, all: true }\n", file: "w.yaml") }
     }
+
+    /// A workload asks for at most 10,000,000 allocations over all its steps (a
+    /// fuzzed workload of 10,000,015 × 8738 bytes ran the machine out of memory):
+    /// the step that goes past it is named, with its line.
+    @Test func allocationsAreBounded() throws {
+        _ = try PcpuWorkloadLoader.load("steps:\n  - alloc: { count: 10000000, size: 8 }\n", file: "w.yaml")
+        do {
+            _ = try PcpuWorkloadLoader.load("steps:\n  - alloc: { count: 9999999, size: 8 }\n  - alloc: { count: 2, size: 8 }\n",
+                                            file: "w.yaml")
+            Issue.record("accepted 10,000,001 allocations")
+        } catch {
+            #expect(error.description.hasPrefix("w.yaml:3:"))
+            #expect(error.description.contains("10000001 allocations in all"))
+        }
+    }
 }
