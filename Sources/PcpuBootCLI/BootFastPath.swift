@@ -32,17 +32,22 @@ enum BootFastPath {
         return true
     }
 
-    /// The root command's subcommands and `help`: a first argument that names one
-    /// is not a platform. Written out (reading each command's configuration costs
-    /// more than the rest of this parse); `BootFastPathTests` keeps it in step.
-    static let subcommandNames: Set<String> = ["boot", "list", "compare", "check", "replay", "import", "sweep",
-                                                "kernels", "manual", "this-machine", "help"]
+    /// Whether `word` names one of the root command's subcommands or `help`: then it
+    /// is not a platform. Written out (reading each command's configuration, or even
+    /// building a Set, costs more than the rest of this parse); `BootFastPathTests`
+    /// keeps it in step.
+    static func isSubcommandName(_ word: String) -> Bool {
+        switch word {
+        case "boot", "list", "compare", "check", "replay", "import", "sweep", "kernels", "manual", "this-machine", "help": true
+        default: false
+        }
+    }
 
     static func parse(_ arguments: [String]) -> BootRequest? {
         var rest = arguments[...]
         if rest.first == "boot" {
             rest = rest.dropFirst()
-        } else if let first = rest.first, subcommandNames.contains(first) {
+        } else if let first = rest.first, isSubcommandName(first) {
             return nil
         }
         var request = BootRequest(machine: MachineRequest())

@@ -69,6 +69,12 @@ enum PlatformResolver {
         if FileManager.default.fileExists(atPath: given, isDirectory: &isDirectory), !isDirectory.boolValue {
             return .file(path: given)
         }
+        // A bare bundled name (`arm64-4node`) is taken before the folder is listed for a
+        // differently cased file: the listing is a tenth of a small boot's run.
+        if !given.contains("/"), !given.lowercased().hasSuffix(".yaml"),
+           BundledPlatformTexts.all.contains(where: { $0.name == given }), let hit = bundled(named: given) {
+            return hit
+        }
         if let path = caseInsensitiveMatch(given) { return .file(path: path) }
         var name = Substring(given.split(separator: "/").last ?? "")
         if name.lowercased().hasSuffix(".yaml") { name = name.dropLast(5) }

@@ -42,7 +42,8 @@ import Testing
 
     @Test func knowsEverySubcommand() {
         let names = PcpuBootCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
-        #expect(Set(names + ["help"]) == BootFastPath.subcommandNames)
+        for name in names + ["help"] { #expect(BootFastPath.isSubcommandName(name), "\(name)") }
+        #expect(!BootFastPath.isSubcommandName("arm64-4node"))
     }
 
     /// The same command line gives the same output either way.

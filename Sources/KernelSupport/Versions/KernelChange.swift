@@ -97,6 +97,18 @@ public enum KernelChange: String, CaseIterable, Sendable, Codable {
     case riscvSatpModeFromFDT
 }
 
+extension KernelChange {
+    /// `since` and `until` of every change, in `allCases` order, read from the table
+    /// once: `has()` is asked in the emulator's inner loops, and `entry` builds the
+    /// whole entry (strings, file lists) each time it is read.
+    static let windows: [(since: KernelVersion, until: KernelVersion?)] = allCases.map { ($0.entry.since, $0.entry.until) }
+
+    /// The change's position in `allCases`.
+    static let indices: [KernelChange: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+
+    var index: Int { Self.indices[self] ?? 0 }
+}
+
 /// What the table says of one change.
 public struct KernelChangeEntry: Sendable, Equatable {
     /// The first mainline release that has the change.

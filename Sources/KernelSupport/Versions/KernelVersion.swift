@@ -32,9 +32,9 @@ public struct KernelVersion: Hashable, Comparable, Sendable, Codable, CustomStri
 
     /// Does this kernel have `change`? The one question the emulation asks of a version.
     public func has(_ change: KernelChange) -> Bool {
-        let entry = change.entry
-        if self < entry.since { return false }
-        if let until = entry.until, self >= until { return false }
+        let window = KernelChange.windows[change.index]
+        if self < window.since { return false }
+        if let until = window.until, self >= until { return false }
         return true
     }
 

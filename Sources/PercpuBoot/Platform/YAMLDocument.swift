@@ -18,6 +18,10 @@ enum YAMLDocument {
     /// the recursive composer can take.
     static let maximumNesting = 200
 
+    /// The loader only composes nodes and never constructs Swift values from them:
+    /// Yams' default constructor would build its type tables for nothing.
+    nonisolated(unsafe) static let noConstructor = Constructor([:], [:], [:])
+
     /// The document's root node; nil for a file with no document (empty, or
     /// comments only).
     static func compose(_ text: String, file: String) throws(InputError) -> Node? {
@@ -26,7 +30,7 @@ enum YAMLDocument {
                              expected: "at most \(maximumNesting) levels")
         }
         do {
-            return try Yams.compose(yaml: text, .basic, .default, .utf8)
+            return try Yams.compose(yaml: text, .basic, Self.noConstructor, .utf8)
         } catch let error as YamlError {
             throw convert(error, text: text, file: file)
         } catch {
@@ -96,7 +100,7 @@ enum YAMLDocument {
         var copy = String.UnicodeScalarView(view[..<insertion])
         copy.append(contentsOf: marker.unicodeScalars)
         copy.append(contentsOf: view[insertion...])
-        guard let root = try? Yams.compose(yaml: String(copy), .basic, .default, .utf8) else { return fallback }
+        guard let root = try? Yams.compose(yaml: String(copy), .basic, Self.noConstructor, .utf8) else { return fallback }
         var budget = 100_000
         guard let (path, second) = findDuplicate(of: key, marked: marker + key, in: root, path: "",
                                                  budget: &budget),
