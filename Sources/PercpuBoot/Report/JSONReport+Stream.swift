@@ -214,7 +214,7 @@ extension JSONReport {
                 try w.array { w in
                     for from in ids {
                         try w.element()
-                        try w.array { w in for to in ids { try w.element(topology.distances.distance(from, to)) } }
+                        try w.array { w in try w.elements(ints: ids.lazy.map { topology.distances.distance(from, $0) }) }
                     }
                 }
                 try w.member("nodes", numbers: ids)

@@ -166,7 +166,34 @@ struct JSONStreamWriter {
 
     mutating func member(_ name: String, numbers: [Int]) throws {
         try key(name)
-        try array { w in for n in numbers { try w.element(n) } }
+        try array { w in try w.elements(ints: numbers) }
+    }
+
+    /// Integer elements of the open array, as `element(_:)` writes them one by one:
+    /// the separator is made once, and small numbers (a distance matrix's 10…255)
+    /// are written without a loop. A 1024-node matrix is a million of them.
+    mutating func elements<S: Sequence>(ints values: S) throws where S.Element == Int {
+        let depth = open.count
+        guard depth > 0 else { return }
+        var separator: [UInt8] = [0x2c, 0x0a]
+        separator += [UInt8](repeating: 0x20, count: 2 * depth)
+        for value in values {
+            if open[depth - 1] {
+                buffer.append(contentsOf: separator)
+            } else {
+                buffer.append(contentsOf: separator[1...])
+                open[depth - 1] = true
+            }
+            if value >= 0 && value < 1000 {
+                if value >= 100 { buffer.append(UInt8(truncatingIfNeeded: 0x30 + value / 100)) }
+                if value >= 10 { buffer.append(UInt8(truncatingIfNeeded: 0x30 + (value / 10) % 10)) }
+                buffer.append(UInt8(truncatingIfNeeded: 0x30 + value % 10))
+            } else {
+                if value < 0 { buffer.append(0x2d) }
+                try emit(UInt64(value.magnitude))
+            }
+            if buffer.count >= Self.chunk { try flush() }
+        }
     }
 
     /// Ends the document with the trailing newline and passes everything on.

@@ -21,6 +21,21 @@ import Testing
         }
     }
 
+    /// The integer run writer (a distance matrix row, a CPU list) against JSONEncoder,
+    /// across the digit-count edges of its small-number path.
+    @Test func integerRunsAsJSONEncoderWritesThem() throws {
+        let values = [0, 9, 10, 99, 100, 255, 256, 999, 1000, 8191, -1, -1000, Int.max, Int.min]
+        for list in [values, [], [42]] {
+            var w = JSONStreamWriter(StringSink())
+            try w.array { try $0.elements(ints: list) }
+            try w.finish()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let expected = String(decoding: try encoder.encode(list), as: UTF8.self) + "\n"
+            #expect((w.sink as? StringSink)?.text == expected)
+        }
+    }
+
     @Test func embedPageUPNommuAndX86() throws {
         try Self.same(ReportFixtures.arm64(nodes: 2, cpusPerNode: 2))
         try Self.same(ReportFixtures.arm64(nodes: 4, cpusPerNode: 3, cmdline: "percpu_alloc=page memblock=debug"))
