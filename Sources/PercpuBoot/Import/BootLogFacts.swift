@@ -198,7 +198,8 @@ public struct BootLogFacts: Sendable {
 
     /// `ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff] hotplug non-volatile`.
     static func memoryLine(_ line: Substring) -> SRATMemory? {
-        guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]") else { return nil }
+        // The `]` searched after the `[` (fuzzing found `... PXM 0 ]mem 0x0-0x1[`: an inverted range).
+        guard let open = line.firstIndex(of: "["), let close = line[open...].firstIndex(of: "]") else { return nil }
         let words = line[..<open].split(separator: " ")
         guard words.count >= 6, words[4] == "PXM", let pxm = UInt32(words[5]) else { return nil }
         let range = line[line.index(after: open)..<close]
