@@ -211,10 +211,12 @@ extension JSONReport {
             try w.key("distances")
             try w.object { w in
                 try w.key("matrix")
+                let table = topology.distances
                 try w.array { w in
                     for from in ids {
                         try w.element()
-                        try w.array { w in try w.elements(ints: ids.lazy.map { topology.distances.distance(from, $0) }) }
+                        let row = ids.map { table.distance(from, $0) }
+                        try w.array { w in try w.elements(ints: row) }
                     }
                 }
                 try w.member("nodes", numbers: ids)

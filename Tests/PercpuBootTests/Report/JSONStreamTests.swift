@@ -34,6 +34,24 @@ import Testing
             let expected = String(decoding: try encoder.encode(list), as: UTF8.self) + "\n"
             #expect((w.sink as? StringSink)?.text == expected)
         }
+        // Nested two deep, and long enough (about 20 KiB) to fill the 4 KiB scratch area several times.
+        let long = Array(-1500...1500) + [Int.max, Int.min]
+        var w = JSONStreamWriter(StringSink())
+        try w.array { w in try w.element(); try w.array { try $0.elements(ints: long) }; try w.element(7) }
+        try w.finish()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let expected = String(decoding: try encoder.encode([AnyNumbers.list(long), .one(7)]), as: UTF8.self) + "\n"
+        #expect((w.sink as? StringSink)?.text == expected)
+    }
+
+    /// A JSON array of either an integer list or an integer, for the nested case above.
+    private enum AnyNumbers: Encodable {
+        case list([Int]), one(Int)
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self { case .list(let l): try c.encode(l); case .one(let n): try c.encode(n) }
+        }
     }
 
     @Test func embedPageUPNommuAndX86() throws {
