@@ -132,11 +132,17 @@ struct MachineRequest: Equatable {
                     + "but kernel \(platform.kernel) is emulated (--kernel \(logVersion) to match)")
             }
         }
-        // x86's numa_emulation() (arch/x86/mm/numa_emulation.c) is not emulated: say so rather than
-        // print the firmware's nodes as if the kernel had kept them.
-        if platform.arch == .x86_64, let fake = KernelCommandLine(platform.cmdline).words.first(where: { $0.hasPrefix("numa=fake=") }) {
-            notes.append("'\(fake.prefix(60))': x86 NUMA emulation (numa_emulation) is not emulated; the nodes, CPU groups and "
-                         + "per-CPU lines are those of the firmware's NUMA description and will differ from the kernel's")
+        // numa_emulation() is emulated for x86_64's `numa=fake=N` and `=<size>[MG]` (X86NUMAEmulation):
+        // say where it is not, rather than print the firmware's nodes as if the kernel had kept them.
+        if let fake = KernelCommandLine(platform.cmdline).numaFake {
+            let shown = "numa=fake=\(fake.prefix(50))"
+            if platform.arch != .x86_64 {
+                notes.append("'\(shown)': NUMA emulation (CONFIG_NUMA_EMU) is emulated on x86_64 only; the nodes, CPU groups and "
+                             + "per-CPU lines are those of the firmware's NUMA description")
+            } else if platform.config.numaEmu && fake.contains("U") {
+                notes.append("'\(shown)': the uniform form (numa=fake=<N>U, split_nodes_size_interleave_uniform) is not emulated; "
+                             + "the nodes, CPU groups and per-CPU lines are those of the firmware's NUMA description")
+            }
         }
         return PreparedBoot(platform: platform, memblockLog: memblockLog, notes: notes)
     }

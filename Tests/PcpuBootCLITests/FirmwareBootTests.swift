@@ -138,16 +138,23 @@ import PcpuBootTestSupport
         }
     }
 
-    /// `numa=fake=2` (x86-numa-fake): x86's NUMA emulation splits the one faked node in two
-    /// (`Faking node 1 at [mem 0x0000000040000000-0x000000007ffdffff] (1023MB)`, nr_node_ids:2).
-    /// numa_emulation() is not emulated: check reports the differences and a note says why.
-    @Test func numaFakeIsSaidToBeNotEmulated() throws {
+    /// `numa=fake=2` (x86-numa-fake): no SRAT, so the dummy node [0, 0x7ffe0000) is split in two
+    /// (`Faking node 1 at [mem 0x0000000040000000-0x000000007ffdffff] (1023MB)`, nr_node_ids:2),
+    /// CPUs round-robin 0 1 0 1: `[0] 0 2 [1] 1 3`. From the tables, and from the log alone.
+    @Test func numaFakeIsEmulated() throws {
         let name = "x86-numa-fake"
         let real = RealBootLog(text: try String(contentsOfFile: Self.path(name, "console.log"), encoding: .utf8))
         #expect(real.percpuLines.first == "setup_percpu: NR_CPUS:8192 nr_cpumask_bits:4 nr_cpu_ids:4 nr_node_ids:2")
-        let output = PcpuBootCLI.run(["check", Self.path(name, "console.log"), "--acpi-tables", Self.path(name, "acpi")])
-        #expect(output.status == 1)
-        #expect(output.stderr.contains("note: 'numa=fake=2': x86 NUMA emulation (numa_emulation) is not emulated"))
+        #expect(real.lines.contains("Faking node 0 at [mem 0x0000000000000000-0x000000003fffffff] (1024MB)"))
+        for extra in [["--acpi-tables", Self.path(name, "acpi")], []] {
+            let output = PcpuBootCLI.run(["check", Self.path(name, "console.log")] + extra)
+            #expect(output.status == 0, "\(extra): \(output.stdout)\(output.stderr)")
+            #expect(output.stdout.contains("per-CPU lines: 4 real, 4 emulated, identical"))
+            #expect(!output.stderr.contains("not emulated"))
+        }
+        // The uniform form is not emulated, and says so.
+        let uniform = PcpuBootCLI.run(["x86_64-2socket", "--cmdline", "numa=fake=2U", "--format", "dmesg"])
+        #expect(uniform.stderr.contains("'numa=fake=2U': the uniform form (numa=fake=<N>U, split_nodes_size_interleave_uniform) is not emulated"))
     }
 
     /// kernel-boots/x86-2node-embed is the same QEMU machine (its log lists the SRAT, SLIT

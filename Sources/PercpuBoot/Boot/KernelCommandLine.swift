@@ -8,6 +8,8 @@ public struct KernelCommandLine: Equatable, Sendable, Codable {
     public var percpuAlloc: String?
     /// `numa=off` (arch_numa.c `numa_parse_early_param`: value starting with "off").
     public var numaOff: Bool = false
+    /// `numa=fake=…` (x86 `numa_setup` → `numa_emu_cmdline`): what follows `fake=`; the last one wins.
+    public var numaFake: String?
     /// `memblock=debug` (memblock.c `early_memblock`: value containing "debug").
     public var memblockDebug: Bool = false
     /// `nr_cpus=N`: caps nr_cpu_ids.
@@ -36,6 +38,7 @@ public struct KernelCommandLine: Equatable, Sendable, Codable {
                 if value == nil { malformed.append(key) }
             case "numa":
                 if let value, value.hasPrefix("off") { numaOff = true }
+                if let value, value.hasPrefix("fake=") { numaFake = String(value.dropFirst(5)) }
                 if value == nil { malformed.append(key) }
             case "memblock":
                 if let value, value.contains("debug") { memblockDebug = true }

@@ -179,8 +179,9 @@ struct NumaMemblks: Equatable, Sendable {
     }
 
     /// The second half of `numa_memblks_init` (v6.12), after `init_func` succeeded: back to
-    /// top-down allocation when asked (x86), `numa_cleanup_meminfo`, `numa_emulation` (a
-    /// no-op without `numa=fake=`, which is not emulated), `numa_register_meminfo`.
+    /// top-down allocation when asked, `numa_cleanup_meminfo`, `numa_emulation` (a no-op
+    /// here: CONFIG_NUMA_EMU is emulated on x86_64 only, `X86NUMA.numaInitNumaMemblks`),
+    /// `numa_register_meminfo`.
     mutating func finishInit(memblock: inout Memblock, forceTopDown: Bool, log: inout KernelLog) throws(KernelPanic) -> Int {
         if forceTopDown { memblock.bottomUp = false }
         let ret = cleanupMeminfo(memblock: memblock, log: &log)

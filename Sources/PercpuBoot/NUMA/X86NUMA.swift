@@ -18,6 +18,8 @@ struct X86NUMA {
     /// nr_cpu_ids while NUMA init runs: NR_CPUS, or `nr_cpus=` (the possible map comes later).
     let nrCPUIDs: Int
 
+    /// `emu_cmdline`: what followed `numa=fake=` (CONFIG_NUMA_EMU), nil without it.
+    var emuCmdline: String?
     /// `srat_disabled()` (`acpi_numa < 0`: `numa=noacpi`, or `bad_srat()`).
     var sratDisabled: Bool
     /// `numa_nodes_parsed`, `numa_meminfo`, `numa_reserved_meminfo`, the distance table.
@@ -105,7 +107,7 @@ struct X86NUMA {
         memblock.bottomUp = false
         ret = memblks.cleanupMeminfo(memblock: memblock, log: &log)
         if ret < 0 { return ret }
-        // numa_emulation(): `numa=fake=` is not emulated.
+        try numaEmulation(memblock: &memblock, log: &log)
         ret = try numaRegisterMemblks(memblock: &memblock, log: &log)
         if ret < 0 { return ret }
         finishCPUNodes()

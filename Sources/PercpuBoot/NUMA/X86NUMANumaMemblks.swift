@@ -19,7 +19,13 @@ extension X86NUMA {
         try memblks.beginInit(memblock: &memblock, log: &log)
         var ret = try runInitFunction(method, acpi: acpi, acpiDisabled: acpiDisabled, memblock: &memblock, log: &log)
         if ret < 0 { return ret }
-        ret = try memblks.finishInit(memblock: &memblock, forceTopDown: true, log: &log)
+        // numa_memblks_init's second half (NumaMemblks.finishInit), with numa_emulation between
+        // the clean-up and the registration.
+        memblock.bottomUp = false
+        ret = memblks.cleanupMeminfo(memblock: memblock, log: &log)
+        if ret < 0 { return ret }
+        try numaEmulation(memblock: &memblock, log: &log)
+        ret = try memblks.registerMeminfo(memblock: &memblock, log: &log)
         if ret < 0 { return ret }
         possibleNodes = memblks.possibleNodes
         ret = try numaRegisterNodes(memblock: &memblock, log: &log)

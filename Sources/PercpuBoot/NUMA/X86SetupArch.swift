@@ -23,6 +23,7 @@ enum X86SetupArch {
         let maxPFN = maxPFN(memblock, profile: profile)
         var numa = X86NUMA(profile: profile, numaOff: cmdline.numaOff, sratDisabled: numaNoACPI(cmdline),
                            maxPFN: maxPFN, maxMappedAddress: memblock.currentLimit, nrCPUIDs: nrCPUIDs)
+        numa.emuCmdline = config.numaEmu ? cmdline.numaFake : nil
         var method = Topology.Method.none
         // A KernelPanic thrown here is the emulated kernel's panic (Boot reports it).
         if config.numa {

@@ -8,7 +8,7 @@
 enum ConfigSection {
     static let keys = ["nr-cpus", "nodes-shift", "page-size", "va-bits", "paging", "smp", "mmu", "numa",
                        "embed-first-chunk", "page-first-chunk", "modules", "random-kmalloc-caches",
-                       "mem-alloc-profiling", "lockdep", "acpi-numa", "kmsan",
+                       "mem-alloc-profiling", "lockdep", "acpi-numa", "kmsan", "numa-emu",
                        "va-bits-actual", "memblock-free-frame", "kernel-image-size", "pg-data-size"]
 
     /// The largest CONFIG_NR_CPUS any of the three architectures allows (x86_64 MAXSMP).
@@ -22,7 +22,7 @@ enum ConfigSection {
         ("embed-first-chunk", \.needPerCpuEmbedFirstChunk), ("page-first-chunk", \.needPerCpuPageFirstChunk),
         ("modules", \.modules), ("random-kmalloc-caches", \.randomKmallocCaches),
         ("mem-alloc-profiling", \.memAllocProfiling), ("lockdep", \.lockdep), ("acpi-numa", \.acpiNuma),
-        ("kmsan", \.kmsan),
+        ("kmsan", \.kmsan), ("numa-emu", \.numaEmu),
     ] }
 
     static func parse(_ field: Field?, arch: Architecture, kernel: KernelVersion) throws(InputError)

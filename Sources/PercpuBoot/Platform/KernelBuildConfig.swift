@@ -73,6 +73,7 @@ public enum KernelBuildConfig {
         flag("LOCKDEP", \.lockdep, "lockdep")
         flag("ACPI_NUMA", \.acpiNuma, "acpi-numa")
         flag("KMSAN", \.kmsan, "kmsan")
+        flag("NUMA_EMU", \.numaEmu, "numa-emu")
 
         if !config.smp {
             config.nrCpus = 1

@@ -96,6 +96,9 @@ public struct KernelConfig: Equatable, Sendable, Codable {
     public var acpiNuma: Bool
     /// CONFIG_KMSAN (x86_64: a quarter of the vmalloc space).
     public var kmsan: Bool
+    /// CONFIG_NUMA_EMU: x86_64 honours `numa=fake=` (Debian's amd64 builds set it; the
+    /// arm64 ones do not, and arm64/riscv64 emulation is not modelled).
+    public var numaEmu: Bool = true
     /// arm64 `vabits_actual` of a VA_BITS=52 kernel: 52 when the CPU has 52-bit VA (LVA with
     /// 64K pages, LPA2 with 4K/16K), else 48. nil = 48 (most CPUs, QEMU's cortex-a57/a72).
     /// A hardware fact, not a CONFIG_ option; it moves the linear map (`arm64VA52On48BitHardware`).
