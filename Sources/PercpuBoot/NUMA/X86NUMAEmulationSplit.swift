@@ -83,25 +83,8 @@ struct FakeNodeSplit {
             log.print(.err, "", "Not enough memory for each node.  NUMA emulation disabled.")
             return -1
         }
-        var mask = nodesParsed
-        var nid = 0
-        while !mask.isEmpty {
-            for i in mask.sorted() {
-                guard let index = physical.firstIndex(where: { $0.nid == i }) else { mask.remove(i); continue }
-                let start = physical[index].start, limit = physical[index].end
-                var end = start &+ size
-                if nid < big { end &+= Self.minSize }
-                // Grow the node until its usable memory reaches the per-node size.
-                while end &- start &- memHoleSize(start, end) < size {
-                    end &+= Self.minSize
-                    if end > limit { end = limit; break }
-                }
-                end = extendedEnd(end, limit: limit, size: size)
-                let ret = setupMemblk(nid: nid % nrNodes, physicalBlock: index, size: min(end, limit) &- start, log: &log)
-                nid += 1
-                if ret < 0 { return ret }
-            }
-        }
+        let ret = deal(size: size, modulus: nrNodes, bigNodes: big, log: &log)
+        if ret < 0 { return ret }
         return 0
     }
 
@@ -121,25 +104,40 @@ struct FakeNodeSplit {
             size = minSize
         }
         size &= ~(Self.minSize - 1)
+        return deal(size: size, modulus: max(maxNumNodes, 1), bigNodes: 0, log: &log)
+    }
+
+    /// The loop both splits share: round after round, each physical node (in `numa_nodes_parsed`,
+    /// ascending) gives its first remaining block's front to the next fake node (`nid % modulus`):
+    /// `size` usable bytes (32 MiB more for the first `bigNodes`, split_nodes_interleave only;
+    /// find_end_of_node in the sized split), then the end rules, until no physical memory is
+    /// left. The number of fake blocks made, or -errno.
+    private mutating func deal(size: UInt64, modulus: Int, bigNodes: Int, log: inout KernelLog) -> Int {
         var mask = nodesParsed
         var nid = 0
         while !mask.isEmpty {
             for i in mask.sorted() {
                 guard let index = physical.firstIndex(where: { $0.nid == i }) else { mask.remove(i); continue }
                 let start = physical[index].start, limit = physical[index].end
-                // find_end_of_node(start, limit, size)
-                var end = start &+ size
-                while end &- start &- memHoleSize(start, end) < size {
-                    end &+= Self.minSize
-                    if end > limit { end = limit; break }
-                }
-                end = extendedEnd(end, limit: limit, size: size)
-                let ret = setupMemblk(nid: nid % max(maxNumNodes, 1), physicalBlock: index, size: min(end, limit) &- start, log: &log)
+                let first = start &+ size &+ (nid < bigNodes ? Self.minSize : 0)
+                let end = extendedEnd(endOfNode(start, first, limit: limit, size: size), limit: limit, size: size)
+                let ret = setupMemblk(nid: nid % modulus, physicalBlock: index, size: min(end, limit) &- start, log: &log)
                 nid += 1
                 if ret < 0 { return ret }
             }
         }
         return nid
+    }
+
+    /// `find_end_of_node`'s loop (also inlined in split_nodes_interleave): grow the node 32 MiB
+    /// at a time until its usable memory reaches `size`, at most to the block's end.
+    func endOfNode(_ start: UInt64, _ end: UInt64, limit: UInt64, size: UInt64) -> UInt64 {
+        var end = end
+        while end &- start &- memHoleSize(start, end) < size {
+            end &+= Self.minSize
+            if end > limit { return limit }
+        }
+        return end
     }
 
     /// The two end rules both splits share: a node reaches the 4 GiB DMA32 boundary when less
