@@ -12,7 +12,8 @@
 #
 # Environment: FUZZ_SECONDS per target (default 60), FUZZ_RUNS (stop after this
 # many executions instead), FUZZ_CONFIG (debug|release, default release), FUZZ_MAX_LEN
-# (libFuzzer's -max_len), FUZZ_NO_BUILD=1 (reuse the fuzzer an earlier run built).
+# (libFuzzer's -max_len), FUZZ_NO_BUILD=1 (reuse the fuzzer an earlier run built),
+# FUZZ_SCRATCH (the build and corpus folder, default .build-fuzz).
 # Seeds come from the fixtures; the corpus grows in .build-fuzz/corpus/TARGET.
 # A crash leaves its input in .build-fuzz/crashes/ and fails the script: copy it
 # to Tests/Fixtures/fuzz-regressions/TARGET/ so that FuzzRegressionTests keep it.
@@ -20,7 +21,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
-scratch=.build-fuzz
+scratch=${FUZZ_SCRATCH:-.build-fuzz}
 config=${FUZZ_CONFIG:-release}
 seconds=${FUZZ_SECONDS:-60}
 runs=${FUZZ_RUNS:--1}

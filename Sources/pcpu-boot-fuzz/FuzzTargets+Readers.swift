@@ -8,16 +8,19 @@ import PercpuBoot
 /// next of SRAT, SLIT, APIC, FACP. The harness sets each table's checksum byte so
 /// that the fuzzer explores the structures rather than the checksum test (which the
 /// seeds and the unit tests cover). The tables that parse then boot an x86_64 and an
-/// arm64 machine, so NUMA init meets whatever the SRAT and MADT say.
+/// arm64 machine, so NUMA init meets whatever the SRAT and MADT say; the x86_64 boot
+/// also cuts the nodes into fake ones (`numa=fake=`, picked by the input's length).
 enum FuzzACPI {
     static let ram = [PhysRange(base: 0, size: 0x8000_0000), PhysRange(base: 0x1_0000_0000, size: 0x1_0000_0000)]
+    static let numaFake = ["", "numa=fake=2", "numa=fake=7", "numa=fake=96M", "numa=fake=3:10,20,30,", "numa=fake=1G:10,"]
 
     static func run(_ bytes: [UInt8]) {
         guard let set = tableSet(bytes) else { return }
         let firmware = ACPITablesFirmware.firmware(set, source: "fuzz")
         for arch in [Architecture.x86_64, .arm64] {
+            let cmdline = arch == .x86_64 ? numaFake[bytes.count % numaFake.count] : ""
             let platform = Platform(name: "fuzz", arch: arch, kernel: .v6_1, config: .defaults(for: arch), staticSize: 87272,
-                                    firmware: .acpi(firmware), memblock: MemblockSetup(memory: ram))
+                                    cmdline: cmdline, firmware: .acpi(firmware), memblock: MemblockSetup(memory: ram))
             _ = try? Boot.run(platform, dynamicDebug: false)
         }
     }

@@ -130,14 +130,22 @@ struct FakeNodeSplit {
     }
 
     /// `find_end_of_node`'s loop (also inlined in split_nodes_interleave): grow the node 32 MiB
-    /// at a time until its usable memory reaches `size`, at most to the block's end.
-    func endOfNode(_ start: UInt64, _ end: UInt64, limit: UInt64, size: UInt64) -> UInt64 {
-        var end = end
-        while end &- start &- memHoleSize(start, end) < size {
-            end &+= Self.minSize
-            if end > limit { return limit }
+    /// at a time until its usable memory reaches `size`, at most to the block's end. Usable
+    /// memory only grows with the end, so the first step that suffices (or passes the limit)
+    /// is found by bisection: the same end, without a step per 32 MiB of a hole (a node whose
+    /// RAM sits petabytes apart would otherwise take millions of steps).
+    func endOfNode(_ start: UInt64, _ first: UInt64, limit: UInt64, size: UInt64) -> UInt64 {
+        func usable(_ end: UInt64) -> UInt64 { end &- start &- memHoleSize(start, end) }
+        if usable(first) >= size { return first }
+        // Step k ends at first + k·32M; step `past` is the first beyond the limit.
+        let past = first >= limit ? 1 : (limit - first) / Self.minSize + 1
+        func done(_ k: UInt64) -> Bool { k >= past || usable(first &+ k &* Self.minSize) >= size }
+        var low: UInt64 = 1, high = past          // done(high) holds; find the least k with done(k)
+        while low < high {
+            let middle = low + (high - low) / 2
+            if done(middle) { high = middle } else { low = middle + 1 }
         }
-        return end
+        return low >= past ? limit : first &+ low &* Self.minSize
     }
 
     /// The two end rules both splits share: a node reaches the 4 GiB DMA32 boundary when less

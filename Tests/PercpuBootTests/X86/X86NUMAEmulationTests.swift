@@ -90,6 +90,20 @@ import PcpuBootTestSupport
                 && topology.distances.distance(1, 0) == 10)
     }
 
+    /// RAM 32 TiB apart, [0, 2G) and [2^45, 2^45 + 2G), `numa=fake=2`: size = 4G / 2 = 2G.
+    ///
+    ///     fake 0: [0, 2G) holds 2G; below 4G nothing usable would remain → [0, 4G) (4096MB)
+    ///     fake 1: from 4G, 2G usable is reached only at 2^45 + 2G, the block's end:
+    ///             (2^45 − 4G) / 32M = 2^20 − 128 steps of the kernel's loop, found by bisection
+    ///             → [4G, 2^45 + 2G), (2^45 − 2G) >> 20 = 33552384MB
+    @Test func nodesAcrossAHugeHole() throws {
+        let top: UInt64 = 1 << 45
+        let platform = x86Platform(cpus: [(0, 0), (1, 0)], ram: [(0, 0x8000_0000), (top, 0x8000_0000)], cmdline: "numa=fake=2")
+        let lines = try Boot.run(platform).printkLines
+        #expect(lines.contains("Faking node 0 at [mem 0x0000000000000000-0x00000000ffffffff] (4096MB)"))
+        #expect(lines.contains("Faking node 1 at [mem 0x0000000100000000-0x000020007fffffff] (33552384MB)"))
+    }
+
     /// Forms that do nothing: CONFIG_NUMA_EMU off; a count of 0 (split_nodes_interleave: -1);
     /// too little memory for even 32 MiB a node ("Not enough memory for each node").
     @Test func emulationOffOrImpossible() throws {
