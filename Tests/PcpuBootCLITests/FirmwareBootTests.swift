@@ -36,7 +36,7 @@ import PcpuBootTestSupport
                          "arm64-acpi-numa-hotplug", "arm64-acpi-numa-hotplug-6.12", "arm64-acpi-numa-hotplug-7.2",
                          "arm64-acpi-32cpu-4node", "arm64-acpi-page-cpuless", "arm64-acpi-page-cpuless-6.12",
                          "arm64-acpi-page-cpuless-7.2", "x86-q35-8node-128maxcpus",
-                         "x86-q35-hotplug-nrcpus1", "x86-q35-hotplug-possible12"]
+                         "x86-q35-hotplug-nrcpus1", "x86-q35-hotplug-possible12", "x86-numa-fake"]
     static let directory = Fixtures.testsDirectory.appendingPathComponent("Fixtures/firmware-boots")
 
     static func path(_ name: String, _ file: String) -> String { directory.appendingPathComponent("\(name)/\(file)").path }
@@ -79,7 +79,7 @@ import PcpuBootTestSupport
                                      + ["--cmdline", log.commandLine ?? ""])   // nr_cpus=7 in x86-q35-page-nrcpus
         #expect(output.status == 0, "\(output.stderr)")
         let prefixes = ["SRAT: PXM", "ACPI: SRAT: Node", "ACPI: NUMA: SRAT", "NUMA: Warning: invalid memblk",
-                        "NUMA: Faking", "NUMA: no nodes coverage", "smpboot: Allowing", "smpboot: 8 Processors exceeds", "CPU topo: Allowing", "NUMA: Node 0 [mem", "Initializing node", "No NUMA configuration found", "NUMA turned off", "NUMA: Initmem setup node"]
+                        "NUMA: Faking", "Faking ", "NUMA: no nodes coverage", "smpboot: Allowing", "smpboot: 8 Processors exceeds", "CPU topo: Allowing", "NUMA: Node 0 [mem", "Initializing node", "No NUMA configuration found", "NUMA turned off", "NUMA: Initmem setup node"]
         func pick(_ lines: [String]) -> [String] { lines.filter { line in prefixes.contains { line.hasPrefix($0) } } }
         let expected = pick(real)
         let withSRAT = real.contains { $0.hasPrefix("ACPI: SRAT: Node") }

@@ -28,7 +28,7 @@ import PcpuBootTestSupport
                        "firmware-boots/arm64-acpi-32cpu-4node", "firmware-boots/arm64-acpi-page-cpuless",
                        "firmware-boots/arm64-acpi-page-cpuless-6.12", "firmware-boots/arm64-acpi-page-cpuless-7.2",
                        "firmware-boots/x86-q35-8node-128maxcpus", "firmware-boots/x86-q35-hotplug-nrcpus1",
-                       "firmware-boots/x86-q35-hotplug-possible12",
+                       "firmware-boots/x86-q35-hotplug-possible12", "firmware-boots/x86-numa-fake",
                        "kernel-boots/x86-2node-embed", "kernel-boots/x86-1cpu"]
 
     static func log(_ name: String) -> String { Fixtures.testsDirectory.appendingPathComponent("Fixtures/\(name)/console.log").path }
