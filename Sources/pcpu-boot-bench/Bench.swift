@@ -69,7 +69,7 @@ enum Bench {
         ReplayThroughput.run(calls: 1_000_000)
         let svg = Plot.svg(stages)
         let path = out + "/bench-time-vs-cpus.svg"
-        FileManager.default.createFile(atPath: path, contents: Data(svg.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(svg.utf8))
         print("\nPlot of time against CPU count: \(path)")
     }
 
