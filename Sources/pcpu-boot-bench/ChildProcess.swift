@@ -37,8 +37,11 @@ enum ChildProcess {
                         status: (status >> 8) & 0xff)
     }
 
-    /// The fastest wall and CPU times and the largest peak RSS of `runs` runs (after one warm-up).
-    static func measure(_ argv: [String], runs: Int, stdoutPath: String = "/dev/null") -> Measured? {
+    /// The fastest wall and CPU times and the largest peak RSS of `runs` runs (after one warm-up),
+    /// made by `spawner` when there is one (see `Spawner`: the peak RSS is then the child's own).
+    static func measure(_ argv: [String], runs: Int, stdoutPath: String = "/dev/null",
+                        spawner: (path: String, out: String)? = nil) -> Measured? {
+        if let spawner { return Spawner.measure(spawner.path, argv, runs: runs, stdoutPath: stdoutPath, out: spawner.out) }
         _ = run(argv, stdoutPath: stdoutPath)
         var times: [Double] = [], cpu: [Double] = []
         var rss = 0
