@@ -40,15 +40,12 @@ extension NumaMemblks {
         let count = (nodes.max() ?? -1) + 1
         let (square, overflow) = count.multipliedReportingOverflow(by: count)
         let size = UInt64(overflow ? Int.max : square)
-        let phys: UInt64?
+        let caller: String
         switch flavor {
-        case .x86Legacy(_, let maxMappedAddress):
-            phys = try memblock.physAllocRange(size: size, align: pageSize, start: 0, end: maxMappedAddress,
-                                               log: &log, caller: "numa_alloc_distance")
-        case .numaMemblks:
-            phys = try memblock.alloc(size: size, align: pageSize, log: &log, caller: distanceAllocCaller)
+        case .x86Legacy: caller = "numa_alloc_distance"
+        case .numaMemblks: caller = distanceAllocCaller
         }
-        guard let phys else {
+        guard let phys = try allocTable(size: size, memblock: &memblock, log: &log, caller: caller) else {
             log.print(.warning, "", "Warning: can't allocate distance table!")
             distance = .failed
             return -Errno.ENOMEM
@@ -60,6 +57,19 @@ extension NumaMemblks {
             log.print(.debug, "", "NUMA: Initialized distance table, cnt=\(count)")
         }
         return 0
+    }
+
+    /// Memory for a distance table, page-aligned, as the flavour allocates it: x86 up to v6.8
+    /// `memblock_phys_alloc_range(size, PAGE_SIZE, 0, PFN_PHYS(max_pfn_mapped))`, v6.12
+    /// `memblock_alloc(size, PAGE_SIZE)`. Used by `numa_alloc_distance` and by numa_emulation's
+    /// copy of the physical table.
+    func allocTable(size: UInt64, memblock: inout Memblock, log: inout KernelLog, caller: String) throws(KernelPanic) -> UInt64? {
+        switch flavor {
+        case .x86Legacy(_, let maxMappedAddress):
+            try memblock.physAllocRange(size: size, align: pageSize, start: 0, end: maxMappedAddress, log: &log, caller: caller)
+        case .numaMemblks:
+            try memblock.alloc(size: size, align: pageSize, log: &log, caller: caller)
+        }
     }
 
     /// `numa_set_distance` (v6.12 mm/numa_memblks.c; v6.1/v6.8 arch/x86/mm/numa.c): creates

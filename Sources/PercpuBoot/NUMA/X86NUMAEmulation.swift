@@ -3,8 +3,8 @@ import Memblock
 
 /// `numa=fake=` on x86_64 (CONFIG_NUMA_EMU): arch/x86/mm/numa_emulation.c in v6.1/v6.8,
 /// moved almost unchanged to mm/numa_emulation.c with numa_memblks in v6.12 (`.numaMemblks`:
-/// the copy of the distance table then comes from memblock_alloc). Runs inside NUMA init, after `numa_cleanup_meminfo` and before the nodes
-/// are registered: the firmware's (or the dummy) meminfo is cut into fake nodes, the
+/// the copy of the distance table then comes from memblock_alloc). Runs inside NUMA init,
+/// after `numa_cleanup_meminfo` and before the nodes are registered: the firmware's (or the dummy) meminfo is cut into fake nodes, the
 /// parsed nodes, `__apicid_to_node` and the distance table follow.
 ///
 /// Two of the three forms are emulated: `numa=fake=N` (`split_nodes_interleave`) and
@@ -23,7 +23,6 @@ extension X86NUMA {
     mutating func numaEmulation(memblock: inout Memblock, log: inout KernelLog) throws(KernelPanic) {
         guard let text = emuCmdline, !text.utf8.contains(UInt8(ascii: "U")) else { return }
         var cursor = CommandLineCursor(text)
-        let numaDistCount = memblks.distance.count
         var split = FakeNodeSplit(physical: memblks.meminfo, nodesParsed: memblks.nodesParsed,
                                   maxNumNodes: maxNumNodes, memblock: memblock, pageShift: UInt64(profile.pageShift))
         let ret: Int
@@ -43,19 +42,14 @@ extension X86NUMA {
             log.print(.warning, "", "NUMA: Warning: constructed meminfo invalid, disabling emulation")
             return
         }
-        // The physical distance table is copied out before it is reset: v6.1/v6.8
-        // memblock_phys_alloc_range(…, 0, PFN_PHYS(max_pfn_mapped)), v6.12 memblock_alloc.
+        // The physical distance table is copied out before it is reset, into memory allocated
+        // as the table itself is (v6.1/v6.8 below max_pfn_mapped, v6.12 memblock_alloc).
         let physicalDistances = memblks.distanceTable
+        let numaDistCount = physicalDistances.count
         var copy: UInt64?
         let copySize = UInt64(numaDistCount * numaDistCount)
         if numaDistCount > 0 {
-            switch memblks.flavor {
-            case .x86Legacy(_, let maxMappedAddress):
-                copy = try memblock.physAllocRange(size: copySize, align: profile.pageSize, start: 0, end: maxMappedAddress,
-                                                   log: &log, caller: "numa_emulation")
-            case .numaMemblks:
-                copy = try memblock.alloc(size: copySize, align: profile.pageSize, log: &log, caller: "numa_emulation")
-            }
+            copy = try memblks.allocTable(size: copySize, memblock: &memblock, log: &log, caller: "numa_emulation")
             if copy == nil {
                 memblks.meminfo = physical
                 log.print(.warning, "", "NUMA: Warning: can't allocate copy of distance table, disabling emulation")
@@ -78,18 +72,17 @@ extension X86NUMA {
 
         // The distance table, rebuilt between emulated nodes: `:d,d,…` values where given (a
         // value counts only when a comma follows it: get_option() == 2), else the distance
-        // of their physical nodes.
+        // of their physical nodes — the copy's, or for nodes outside it LOCAL_DISTANCE when
+        // they are the same and REMOTE_DISTANCE when not, which is `DistanceTable.distance`'s
+        // own rule for ids outside the table.
         try memblks.resetDistance(memblock: &memblock, log: &log)
         for i in 0...maxEmuNid {
             for j in 0...maxEmuNid {
-                let physI = emuNidToPhys[i], physJ = emuNidToPhys[j]
-                var distance: Int
+                let distance: Int
                 if let given = cursor.getOption(), given.followedByComma {
                     distance = given.value
-                } else if physI >= numaDistCount || physJ >= numaDistCount || physI < 0 || physJ < 0 {
-                    distance = physI == physJ ? DistanceTable.localDistance : DistanceTable.remoteDistance
                 } else {
-                    distance = physicalDistances.distance(physI, physJ)
+                    distance = physicalDistances.distance(emuNidToPhys[i], emuNidToPhys[j])
                 }
                 try memblks.setDistance(i, j, distance, memblock: &memblock, log: &log)
             }

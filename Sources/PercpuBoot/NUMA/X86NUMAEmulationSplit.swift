@@ -35,16 +35,9 @@ struct FakeNodeSplit {
     /// `mem_hole_size(start, end)`: the bytes of whole pages in [start, end) that memblock
     /// has no memory for (`absent_pages_in_range`, any node).
     func memHoleSize(_ start: UInt64, _ end: UInt64) -> UInt64 {
-        let pageSize = UInt64(1) << pageShift
-        let startPFN = start / pageSize &+ (start % pageSize == 0 ? 0 : 1), endPFN = end >> pageShift
+        let startPFN = divRoundUp(start, UInt64(1) << pageShift), endPFN = end >> pageShift
         guard startPFN < endPFN else { return 0 }
-        var present: UInt64 = 0
-        for region in memblock.memory {
-            let regionEnd = region.base.addingReportingOverflow(region.size).overflow ? UInt64.max : region.base &+ region.size
-            let first = max(region.base / pageSize &+ (region.base % pageSize == 0 ? 0 : 1), startPFN)
-            let last = min(regionEnd >> pageShift, endPFN)
-            if last > first { present &+= last - first }
-        }
+        let present = X86NUMA.pagesOfMemory(memblock, nid: nil, from: startPFN, to: endPFN, pageShift: pageShift)
         return ((endPFN - startPFN) &- present) << pageShift
     }
 

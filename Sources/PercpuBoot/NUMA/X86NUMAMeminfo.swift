@@ -52,8 +52,12 @@ extension X86NUMA {
     /// Pages of memblock memory (of node `nid`, or any) in pfns [from, to): what
     /// `end - start - __absent_pages_in_range(nid, start, end)` counts.
     func pagesOfMemory(_ memblock: Memblock, nid: Int?, from: UInt64, to: UInt64) -> UInt64 {
-        let pageSize = profile.pageSize
-        let shift = UInt64(profile.pageShift)
+        Self.pagesOfMemory(memblock, nid: nid, from: from, to: to, pageShift: UInt64(profile.pageShift))
+    }
+
+    /// `pagesOfMemory` with the page size given (NUMA emulation's `mem_hole_size` counts with it too).
+    static func pagesOfMemory(_ memblock: Memblock, nid: Int?, from: UInt64, to: UInt64, pageShift shift: UInt64) -> UInt64 {
+        let pageSize = UInt64(1) << shift
         var pages: UInt64 = 0
         for region in memblock.memory where nid == nil || region.nid == nid {
             let startPFN = max(divRoundUp(region.base, pageSize), from)
